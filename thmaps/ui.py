@@ -1,0 +1,54 @@
+"""Streamlit glue shared by the pages: cached loaders and plain-language errors.
+
+The library never imports this module; only ``app.py`` and ``pages/`` do.
+"""
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from . import mapspec, settings, store
+from .indicators import CATALOGUE
+
+
+def require_store() -> None:
+    """Stop the page with a clear message if the store has not been built."""
+    if not settings.store_path().exists():
+        st.error(
+            "The data store has not been built yet. Run `python -m thmaps build` with "
+            f"`{settings.SOURCE_DIR_ENV}` pointing at the Tower Hamlets data bundle (the README's app command does this)."
+        )
+        st.stop()
+
+
+def store_version() -> float:
+    """The store's modification time: part of every cache key, so a rebuild refreshes the app."""
+    return settings.store_path().stat().st_mtime
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def layer(name: str, _version: float | None = None):
+    """A store layer, cached across reruns and sessions."""
+    return store.load_layer(name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def prepared_map(description: mapspec.MapDescription, _version: float | None = None) -> mapspec.PreparedMap:
+    """The prepared map for a description, shared by every session (treat as read-only)."""
+    return mapspec.prepare(description)
+
+
+def indicator_options(level: str | None = None) -> dict[str, str]:
+    """Indicator id -> title, for a select box (those mappable at ``level`` if given)."""
+    out = {}
+    for ind in CATALOGUE.values():
+        if level is None or level in ind.levels or any(s.summary_of == ind.id and level in s.levels for s in CATALOGUE.values()):
+            out[ind.id] = ind.title
+    return out
+
+
+def footer(prepared: mapspec.PreparedMap) -> None:
+    """Source, vintage, method, notes and attribution lines under a map (escaped)."""
+    lines = [prepared.source_line] + prepared.notes + prepared.attributions
+    st.caption("  \n".join(html.escape(line) for line in lines))
