@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import yaml
-from shapely import make_valid
+from shapely import is_valid_reason as explain_validity, make_valid
 
 from . import settings
 from .sources import Source, SourceError, get as get_source
@@ -104,11 +104,12 @@ def boundary_registry() -> dict:
     return yaml.safe_load(settings.BOUNDARY_REGISTRY.read_text(encoding="utf-8"))["layers"]
 
 
-def read_boundary(layer: str, source_dir: Path | None = None) -> gpd.GeoDataFrame:
+def read_boundary(layer: str, source_dir: Path | None = None, repair: bool = True) -> gpd.GeoDataFrame:
     """Read one boundary layer as ``code``, ``name``, ``geometry`` in EPSG:27700.
 
     TopoJSON files carry no CRS tag: the registry's declared CRS is set, then the
-    coordinates are checked to lie in London.  Invalid geometries are repaired.
+    coordinates are checked to lie in London.  Invalid geometries are repaired
+    (``repair=True``) or reported as a :class:`SourceError` (``repair=False``, for validation).
     """
     spec = boundary_registry()[layer]
     source = get_source(spec["source"])
@@ -141,6 +142,10 @@ def read_boundary(layer: str, source_dir: Path | None = None) -> gpd.GeoDataFram
     if out.geometry.isna().any() or out.geometry.is_empty.any():
         raise SourceError(f"{source.path}: {int((out.geometry.isna() | out.geometry.is_empty).sum())} feature(s) have no geometry")
     invalid = ~out.geometry.is_valid
+    if invalid.any() and not repair:
+        first = out.loc[invalid].iloc[0]
+        raise SourceError(f"{source.path}: {int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'} "
+                          f"(first: {first['code']}, {explain_validity(first.geometry)})")
     if invalid.any():
         out.loc[invalid, "geometry"] = make_valid(out.loc[invalid, "geometry"].values)
     if out["code"].duplicated().any():

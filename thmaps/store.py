@@ -184,8 +184,8 @@ def postcodes_from_practices(practices: gpd.GeoDataFrame, known: set[str]) -> gp
     """Postcodes newer than Code-Point 2014 that the GP practice file locates (ONSPD May 2025)."""
     extra = practices.loc[~practices["postcode"].isin(known) & practices["postcode"].notna(), ["postcode", "coord_source", "geometry"]]
     extra = extra.drop_duplicates("postcode").copy()
-    extra["positional_quality"] = pd.NA
-    extra["ward_code_2014"] = pd.NA
+    extra["positional_quality"] = None
+    extra["ward_code_2014"] = None
     extra["easting"], extra["northing"] = extra.geometry.x, extra.geometry.y
     return extra
 

@@ -1,0 +1,48 @@
+"""The command line as a user runs it (real data)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "thmaps", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300, env=env or os.environ.copy())
+
+
+def test_sources_lists_every_dataset_with_licence_and_url():
+    result = run("sources")
+    assert result.returncode == 0
+    assert result.stdout.count("\n  url:") == 26
+    assert "English Indices of Deprivation 2019, MHCLG, Open Government Licence v3.0." in result.stdout
+    assert "https://digital.nhs.uk/data-and-information/publications/statistical/patients-registered-at-a-gp-practice" in result.stdout
+
+
+def test_build_writes_store(tmp_path):
+    target = tmp_path / "s.gpkg"
+    result = run("build", "--store", str(target))
+    assert result.returncode == 0, result.stderr
+    assert target.exists() and "facilities" in result.stdout
+
+
+def test_build_without_source_dir_is_a_clear_message():
+    env = {k: v for k, v in os.environ.items() if k != "THMAPS_SOURCE_DIR"}
+    result = run("build", env=env)
+    assert result.returncode == 2
+    assert "THMAPS_SOURCE_DIR is not set" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_postcode_command():
+    result = run("postcode", "e1w2rl", "XX1 1XX")
+    assert result.returncode == 1
+    assert json.loads(result.stdout.splitlines()[0])["ward_name"] == "St Katharine's & Wapping"
+    assert "XX1 1XX is not in the Tower Hamlets postcode list" in result.stderr
+
+
+def test_layers_command():
+    result = run("layers")
+    assert result.returncode == 0
+    assert any(line.split()[:1] == ["facilities"] and line.split()[-1] == "91" for line in result.stdout.splitlines())

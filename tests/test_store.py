@@ -1,0 +1,105 @@
+"""The built store: every layer's count, CRS, validity and normalised codes (real data)."""
+import geopandas as gpd
+import pytest
+
+from thmaps import settings, store
+
+EXPECTED_COUNTS = {
+    "wards": 20, "lsoa11": 144, "lsoa21": 169, "msoa21": 34, "oa21": 913, "localities": 4, "borough": 1,
+    "london_lsoa11": 4835, "monitoring_sites": 2, "s106_projects": 5, "liveable_streets": 11,
+    "locality_definition": 20, "sources": 26, "indicator_catalogue": 32,
+}
+
+
+@pytest.mark.parametrize("layer,count", EXPECTED_COUNTS.items())
+def test_layer_counts(layer, count):
+    assert len(store.load_layer(layer)) == count
+
+
+def test_facility_counts():
+    kinds = store.load_layer("facilities")["kind"].value_counts().to_dict()
+    assert kinds == {"pharmacy": 48, "gp_practice": 30, "hospital": 7, "clinic": 6}
+
+
+@pytest.mark.parametrize("layer", [l for l in store.SPATIAL_LAYERS])
+def test_spatial_layers_in_bng_and_valid(layer):
+    frame = store.load_layer(layer)
+    assert isinstance(frame, gpd.GeoDataFrame)
+    assert frame.crs.to_epsg() == 27700
+    present = frame.geometry.notna() & ~frame.geometry.is_empty
+    assert frame.geometry[present].is_valid.all()
+
+
+def test_ward_names_are_2022_names():
+    names = set(store.load_layer("wards")["name"])
+    assert {"Bethnal Green East", "Bethnal Green West", "St Dunstan's", "St Katharine's & Wapping"} <= names
+    assert not names & {"Bethnal Green", "St Peter's", "St. Dunstan's"}
+    codes = sorted(store.load_layer("wards")["code"])
+    assert codes == [f"E0500{n}" for n in range(9317, 9337)]
+
+
+def test_localities_dissolved_from_wards_cover_borough():
+    loc = store.load_layer("localities")
+    assert list(loc["name"]) == list(settings.LOCALITY_NAMES)
+    borough = store.load_layer("borough").geometry.iloc[0]
+    assert loc.geometry.union_all().symmetric_difference(borough).area < 1.0
+    assert abs(loc.area.sum() - borough.area) / borough.area < 1e-6
+
+
+def test_every_facility_assigned_to_ward_lsoa_and_locality():
+    fac = store.load_layer("facilities")
+    assert fac[["ward_code", "lsoa11cd", "lsoa21cd", "locality"]].notna().all().all()
+
+
+def test_london_chest_hospital_marked_closed():
+    fac = store.load_layer("facilities")
+    chest = fac[fac["name"].str.contains("London Chest", case=False)]
+    assert len(chest) >= 1 and (chest["status"] == "closed").all()
+
+
+def test_no2_tubes_every_year_with_annual_means():
+    tubes = store.load_layer("no2_tubes")
+    per_year = tubes.groupby("year").size().to_dict()
+    assert sorted(per_year) == list(range(2015, 2025))
+    assert 75 <= min(per_year.values()) and max(per_year.values()) <= 94
+    assert tubes["annual_mean_bias_adjusted"].notna().mean() > 0.95
+    # Site 1 (Colombia Rd/Gossett Street) in 2015: 35.67 raw, 38.46 bias adjusted (council table).
+    site1 = tubes[(tubes["year"] == 2015) & (tubes["site_no"] == "1")].iloc[0]
+    assert site1["annual_mean_raw"] == pytest.approx(35.67)
+    assert site1["annual_mean_bias_adjusted"] == pytest.approx(38.46)
+
+
+def test_s106_precision_recorded():
+    s106 = store.load_layer("s106_projects")
+    located = s106[s106.geometry.notna() & ~s106.geometry.is_empty]
+    assert len(located) == 3
+    assert set(located["ward_name"]) == {"Whitechapel", "Lansbury", "Blackwall & Cubitt Town"}
+    assert s106["location_precision"].str.len().gt(10).all()
+    assert (s106.loc[s106.geometry.isna() | s106.geometry.is_empty, "location_precision"].str.startswith("not located")).all()
+
+
+def test_liveable_streets_labelled_approximate():
+    ls = store.load_layer("liveable_streets")
+    assert ls["approximation"].str.contains("approximation").all()
+    bow = ls[ls["area"] == "Bow"].geometry.iloc[0]
+    wards = store.load_layer("wards").set_index("name")
+    assert bow.symmetric_difference(wards.loc[["Bow East", "Bow West"]].geometry.union_all()).area < 1.0
+
+
+def test_monitoring_sites_are_tower_hamlets_laqn():
+    assert set(store.load_layer("monitoring_sites")["site_code"]) == {"TH2", "TH4"}
+
+
+def test_water_background_covers_the_thames():
+    water = store.load_layer("water")
+    # The Thames between Tower Bridge and the Isle of Dogs is several km² within the frame.
+    assert water.area.sum() > 3_000_000
+    # A point mid-river off Wapping (BNG 534600, 180000) is water, not land.
+    from shapely.geometry import Point
+    assert water.contains(Point(534600, 180000)).any()
+    assert not water.contains(Point(534500, 180200)).any()  # Wapping itself is land
+
+
+def test_missing_store_message(tmp_path):
+    with pytest.raises(store.StoreMissingError, match="python -m thmaps build"):
+        store.load_layer("wards", tmp_path / "none.gpkg")

@@ -1,0 +1,128 @@
+"""Command line: ``python -m thmaps {sources,build,validate,postcode,indicators,layers,map-pack}``.
+
+Every failure is a one-line message on stderr and a non-zero exit code, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import settings
+
+
+def _cmd_sources(args) -> int:
+    from .sources import format_registry
+
+    print(format_registry())
+    return 0
+
+
+def _cmd_build(args) -> int:
+    from .store import BuildError, build
+
+    try:
+        result = build(args.source_dir, args.store, args.localities)
+    except BuildError as exc:
+        print(f"Build failed: {exc}\nThe previous store (if any) is unchanged.", file=sys.stderr)
+        return 1
+    print(f"Built {result['path']} in {result['seconds']:.1f} s ({result['bytes'] / 2**20:.1f} MiB)")
+    for name, rows in result["layers"].items():
+        print(f"  {name:22s} {rows:>6d}")
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from .validate import validate
+
+    problems = validate(args.source_dir, args.localities)
+    source_dir = args.source_dir or settings.source_dir()
+    errors = [p for p in problems if p.severity == "error"]
+    if not problems:
+        print(f"{source_dir}: all sources present and readable; no problems found.")
+        return 0
+    print(f"{source_dir}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+    for problem in problems:
+        print(f"  {problem}")
+    return 1 if errors else 0
+
+
+def _cmd_postcode(args) -> int:
+    from .postcodes import PostcodeError, lookup
+
+    status = 0
+    for text in args.postcodes:
+        try:
+            print(json.dumps(lookup(text).as_dict(), ensure_ascii=False))
+        except PostcodeError as exc:
+            print(f"{text}: {exc}", file=sys.stderr)
+            status = 1
+    return status
+
+
+def _cmd_indicators(args) -> int:
+    from .indicators import CATALOGUE
+
+    for ind in CATALOGUE.values():
+        print(f"{ind.id:26s} {ind.unit:9s} {ind.aggregation:14s} {','.join(ind.levels):32s} {ind.title}")
+    return 0
+
+
+def _cmd_layers(args) -> int:
+    from .store import list_layers, load_layer
+
+    for name, geometry in list_layers(args.store):
+        print(f"{name:22s} {str(geometry or 'table'):16s} {len(load_layer(name, args.store)):>6d}")
+    return 0
+
+
+def _cmd_map_pack(args) -> int:
+    from .mappack import MapPackError, run_pack
+
+    try:
+        summary = run_pack(args.spec, args.out, progress=not args.quiet)
+    except MapPackError as exc:
+        print(f"Map pack not written: {exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(summary['files'])} file(s) to {summary['folder']} in {summary['seconds']:.1f} s")
+    print(f"Combined PDF: {summary['combined_pdf']}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m thmaps", description="Tower Hamlets locality health-needs maps")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("sources", help="print the source registry").set_defaults(func=_cmd_sources)
+    for name, func, text in (("build", _cmd_build, "build the store from the source directory"),
+                             ("validate", _cmd_validate, "check a source directory and report problems")):
+        sp = sub.add_parser(name, help=text)
+        sp.add_argument("--source-dir", type=Path, default=None, help=f"default: ${settings.SOURCE_DIR_ENV}")
+        sp.add_argument("--localities", type=Path, default=None, help="ward-to-locality CSV (default boundaries/localities.csv)")
+        if name == "build":
+            sp.add_argument("--store", type=Path, default=None, help=f"GeoPackage to write (default ${settings.STORE_ENV} or data/store/thmaps.gpkg)")
+        sp.set_defaults(func=func)
+    sp = sub.add_parser("postcode", help="look up postcodes (ward, LSOA, locality)")
+    sp.add_argument("postcodes", nargs="+")
+    sp.set_defaults(func=_cmd_postcode)
+    sub.add_parser("indicators", help="list the indicator catalogue").set_defaults(func=_cmd_indicators)
+    sp = sub.add_parser("layers", help="list the store's layers and row counts")
+    sp.add_argument("--store", type=Path, default=None)
+    sp.set_defaults(func=_cmd_layers)
+    sp = sub.add_parser("map-pack", help="write a pack of print-ready maps from a YAML spec")
+    sp.add_argument("spec", type=Path)
+    sp.add_argument("--out", type=Path, default=None, help="output folder (overrides the spec's)")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp.set_defaults(func=_cmd_map_pack)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # output piped into `head`: not an error
+        return 0
+    except (RuntimeError, FileNotFoundError, KeyError, ValueError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,129 @@
+"""Check a source directory before building: every problem in plain words."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import geography, io, settings
+from .sources import SourceError, load_registry
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in the source directory."""
+
+    source_id: str
+    message: str
+    severity: str = "error"  # "error" stops a build; "warning" is repaired or tolerated by the build
+
+    def __str__(self) -> str:
+        return f"{self.severity.upper()} [{self.source_id}] {self.message}"
+
+
+def _attempt(problems: list, source_id: str, func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except SourceError as exc:
+        problems.append(Problem(source_id, str(exc)))
+    except Exception as exc:  # a reader met something it did not expect: still a plain report
+        problems.append(Problem(source_id, f"cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''})"))
+    return None
+
+
+def validate(source_dir: Path | None = None, localities_csv: Path | None = None) -> list[Problem]:
+    """Check every dataset of the registry in ``source_dir``.
+
+    Checks that each file exists and can be read, has the columns thmaps needs, has a CRS
+    and coordinates that lie in London, valid geometries, and codes that match the
+    boundaries (wards, LSOAs); and that the locality definition covers every ward once.
+
+    Returns
+    -------
+    list of Problem
+        Empty when everything is in order; the directory can be built from when no
+        problem has severity ``"error"``.
+    """
+    source_dir = Path(source_dir or settings.source_dir())
+    problems: list[Problem] = []
+    if not source_dir.is_dir():
+        return [Problem("source directory", f"{source_dir} does not exist or is not a folder")]
+    for source in load_registry().values():
+        if not source.location(source_dir).exists():
+            problems.append(Problem(source.id, f"{source.path}: file not found"))
+    missing = {p.source_id for p in problems}
+
+    boundaries = {}
+    for layer, spec in io.boundary_registry().items():
+        if spec["source"] in missing:
+            continue
+        try:
+            boundaries[layer] = io.read_boundary(layer, source_dir, repair=False)
+        except SourceError as exc:
+            if "invalid geometr" not in str(exc):
+                problems.append(Problem(spec["source"], str(exc)))
+                continue
+            problems.append(Problem(spec["source"], f"{exc}; the build repairs these with shapely make_valid", "warning"))
+            boundaries[layer] = _attempt(problems, spec["source"], io.read_boundary, layer, source_dir)
+    wards = boundaries.get("wards")
+    lsoa_codes = set(boundaries["lsoa11"]["code"]) if boundaries.get("lsoa11") is not None else None
+    ward_codes = set(wards["code"]) if wards is not None else None
+
+    def check(source_id, func, *args):
+        if source_id in missing:
+            return None
+        return _attempt(problems, source_id, func, *args, source_dir=source_dir)
+
+    if wards is not None:
+        _attempt(problems, "localities", geography.read_localities, wards, localities_csv)
+        lookup = check("oa21_ward_lookup", io.read_oa_ward_lookup)
+        if lookup is not None:
+            unknown = sorted(set(lookup["ward_name"]) - set(wards["name"]))
+            if unknown:
+                problems.append(Problem("oa21_ward_lookup", f"unknown ward name(s): {', '.join(unknown)}"))
+        lookup = check("lsoa11_ward_lookup", io.read_lsoa11_ward_lookup)
+        if lookup is not None:
+            unknown = sorted(set(lookup["ward_code"]) - ward_codes)
+            if unknown:
+                problems.append(Problem("lsoa11_ward_lookup", f"unknown ward code(s): {', '.join(unknown)}"))
+
+    def check_lsoas(source_id, frame, column="lsoa11cd", require_all=True):
+        if frame is None or lsoa_codes is None:
+            return
+        codes = set(frame[column])
+        unknown = sorted(codes - lsoa_codes)
+        if unknown:
+            problems.append(Problem(source_id, f"{len(unknown)} LSOA code(s) not in the Tower Hamlets LSOA 2011 boundaries, e.g. {', '.join(unknown[:3])}"))
+        absent = sorted(lsoa_codes - codes)
+        if require_all and absent:
+            problems.append(Problem(source_id, f"{len(absent)} Tower Hamlets LSOA(s) missing, e.g. {', '.join(absent[:3])}"))
+
+    for year in (2019, 2020):
+        check_lsoas(f"pop_mid{year}", check(f"pop_mid{year}", io.read_population, year))
+    imd = check("imd2019", io.read_imd)
+    if imd is not None and lsoa_codes is not None:
+        absent = sorted(lsoa_codes - set(imd["lsoa11cd"]))
+        if absent:
+            problems.append(Problem("imd2019", f"{len(absent)} Tower Hamlets LSOA(s) missing, e.g. {', '.join(absent[:3])}"))
+    check("imd2019_denominators", io.read_imd_denominators)
+    check_lsoas("laei_lsoa11", check("laei_lsoa11", io.read_laei_lsoa11))
+    check("laei_boroughs", io.read_laei_boroughs)
+    check("lsoa11_lsoa21_lookup", io.read_lsoa11_lsoa21_lookup)
+    check("no2_tubes", io.read_no2_tubes)
+    check("laqn_sites", io.read_laqn_sites)
+    practices = check("gp_practices", io.read_gp_practices)
+    if practices is not None and ward_codes is not None:
+        unknown = sorted(set(practices["source_ward_code"].dropna()) - ward_codes)
+        if unknown:
+            problems.append(Problem("gp_practices", f"unknown ward code(s) {', '.join(unknown)} (not one of the 20 wards)"))
+    for kind, sid in (("hospital", "nhs_hospitals"), ("pharmacy", "nhs_pharmacies"), ("clinic", "nhs_clinics")):
+        check(sid, io.read_nhs_facilities, kind)
+    postcodes = check("codepoint", io.read_codepoint)
+    if postcodes is not None and ward_codes is not None:
+        unknown = sorted(set(postcodes["ward_code_2014"].dropna()) - ward_codes)
+        if unknown:
+            problems.append(Problem("codepoint", f"unknown ward code(s) {', '.join(unknown[:5])}"))
+    check("s106_health", io.read_s106_projects)
+    check("liveable_streets", io.read_liveable_streets)
+    for sid in ("fingertips_pm25", "fingertips_fuel_poverty"):
+        check(sid, io.read_fingertips, sid)
+    return problems
