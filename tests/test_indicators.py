@@ -62,7 +62,10 @@ def test_age_bands_sum_to_population_at_every_level(table):
 
 def test_imd_deciles_only_at_lsoa_with_known_values(table):
     deciles = table[table.indicator_id == "imd_decile"]
-    assert set(deciles.level) == {"lsoa11"} and len(deciles) == 144
+    assert deciles.level.value_counts().to_dict() == {"london_lsoa11": 4835, "lsoa11": 144}
+    # The borough's LSOAs carry the same national decile in the London-wide layer.
+    both = deciles.pivot_table(index="area_code", columns="level", values="value").dropna()
+    assert len(both) == 144 and (both["lsoa11"] == both["london_lsoa11"]).all()
     # E01004199 (Tower Hamlets 002C) is in the most deprived national decile (IoD 2019 file 2).
     assert value(table, "imd_decile", "lsoa11", "E01004199", "2019") == 1
 

@@ -28,7 +28,8 @@ from .io import AGE_BANDS, IMD_DOMAINS, LAEI_POLLUTANTS, LAEI_YEARS
 LEVELS = ("lsoa11", "ward", "locality", "borough")
 COMPARATOR_LEVELS = ("london", "england")
 LEVEL_LABELS = {"lsoa11": "LSOA 2011", "ward": "Ward", "locality": "Locality", "borough": "Borough",
-                "london": "London", "england": "England", "practice": "GP practice"}
+                "london": "London", "england": "England", "practice": "GP practice",
+                "london_lsoa11": "London LSOA 2011"}
 
 POP_WEIGHT_NOTE = "ONS mid-2019 LSOA population (assumption: the same weights for every LAEI year)"
 
@@ -83,7 +84,7 @@ def _catalogue() -> list[Indicator]:
         name = "Index of Multiple Deprivation" if key == "imd" else f"{label} domain"
         items.append(Indicator(
             f"{key}_decile", f"{name}: national decile (1 = most deprived 10%)", "decile", "decile", "none", False,
-            ("imd2019",), "lsoa11", ("2019",), ("lsoa11",),
+            ("imd2019",), "lsoa11", ("2019",), ("lsoa11", "london_lsoa11"),
             "National decile of the LSOA (rank among 32,844 English LSOAs). Not averaged: see the share "
             "of residents in the most deprived quintile for wards and localities.", national_deciles=True))
         items.append(Indicator(
@@ -177,7 +178,7 @@ def imd_share_values(imd: pd.DataFrame, denominators: pd.DataFrame, code_column:
 
 
 def decile_values(imd: pd.DataFrame) -> pd.DataFrame:
-    """IMD and domain deciles of the borough's LSOAs (shown, never aggregated)."""
+    """IMD and domain deciles of the given LSOAs (shown, never aggregated)."""
     frames = []
     for key in IMD_DOMAINS:
         frame = pd.DataFrame({"indicator_id": f"{key}_decile", "period": "2019", "area_code": imd["lsoa11cd"],

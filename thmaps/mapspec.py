@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime as _dt
 import warnings
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import geopandas as gpd
 import mapclassify
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
@@ -33,7 +35,7 @@ SCHEMES = {
     "equal_interval": "Equal interval",
     "national_deciles": "National IMD deciles",
 }
-MAP_LEVELS = ("lsoa11", "ward", "locality")
+MAP_LEVELS = ("lsoa11", "ward", "locality", "london_lsoa11")
 #: Colour-blind-safe ColorBrewer ramps: needs (worse = darker) and neutral counts.
 PALETTES = {"needs": "YlOrRd", "neutral": "YlGnBu", "purples": "PuBu", "greens": "YlGn"}
 NO_DATA_COLOUR = "#d9d9d9"
@@ -53,7 +55,7 @@ OVERLAY_SOURCES = {
     "clinics": ["nhs_clinics"], "s106": ["s106_health"], "no2_tubes": ["no2_tubes"],
     "monitoring_sites": ["laqn_sites"], "liveable_streets": ["liveable_streets"],
 }
-LEVEL_SOURCES = {"lsoa11": ["lsoa11", "wards"], "ward": ["wards"], "locality": ["wards"]}
+LEVEL_SOURCES = {"lsoa11": ["lsoa11", "wards"], "ward": ["wards"], "locality": ["wards"], "london_lsoa11": ["london_lsoa11", "wards"]}
 TUBE_YEARS = tuple(range(2015, 2025))
 
 
@@ -83,7 +85,8 @@ class MapDescription:
     tube_year : int
         Year of the NO2 diffusion tube results.
     extent : str
-        ``"borough"``, ``"locality:NW"`` (code or name) or ``"ward:E05009317"`` (code or name).
+        ``"borough"``, ``"locality:NW"`` (code or name), ``"ward:E05009317"`` (code or name), or
+        ``"london"`` (only with the ``london_lsoa11`` level: national deciles across London).
     """
 
     indicator: str
@@ -124,6 +127,8 @@ def parse_extent(extent: str) -> tuple[str, str | None]:
     """Validate an extent and return ``(kind, code)``; raise :class:`MapRequestError` if unknown."""
     if extent in ("", "borough", None):
         return "borough", None
+    if extent == "london":
+        return "london", None
     kind, _, value = str(extent).partition(":")
     value = value.strip()
     if kind == "locality":
@@ -157,7 +162,9 @@ def resolve(description: MapDescription) -> MapDescription:
         raise MapRequestError(f"unknown overlay(s) {unknown}; choose from {', '.join(OVERLAYS)}")
     if d.tube_year not in TUBE_YEARS:
         raise MapRequestError(f"no diffusion tube results for {d.tube_year}; years {TUBE_YEARS[0]}-{TUBE_YEARS[-1]}")
-    parse_extent(d.extent)
+    kind, _ = parse_extent(d.extent)
+    if kind == "london" and d.level != "london_lsoa11":
+        raise MapRequestError("the London extent needs the London LSOA level (national IMD deciles)")
     indicator = CATALOGUE[d.indicator]
     if d.level not in indicator.levels:
         summary = next((i for i in CATALOGUE.values() if i.summary_of == d.indicator and d.level in i.levels), None)
@@ -231,8 +238,11 @@ def rank_within(values: pd.Series, higher_is_worse: bool | None) -> pd.Series:
 # --------------------------------------------------------------------------- preparing
 
 def _boundary_layer(level: str) -> gpd.GeoDataFrame:
-    layer = {"lsoa11": "lsoa11", "ward": "wards", "locality": "localities"}[level]
+    layer = {"lsoa11": "lsoa11", "ward": "wards", "locality": "localities", "london_lsoa11": "london_lsoa11"}[level]
     areas = store.load_layer(layer)
+    if level == "london_lsoa11":
+        areas["locality"] = None
+        areas["main_ward_code"] = None
     if level == "locality":
         areas["locality"] = areas["name"]
     return areas
@@ -246,8 +256,12 @@ def indicator_values(indicator_id: str, period: str, level: str) -> pd.DataFrame
 
 
 def _in_extent(areas: gpd.GeoDataFrame, level: str, kind: str, code: str | None) -> pd.Series:
-    if kind == "borough":
+    if kind == "london":
         return pd.Series(True, index=areas.index)
+    if kind == "borough":
+        return areas["lad11cd"] == settings.BOROUGH_CODE if level == "london_lsoa11" else pd.Series(True, index=areas.index)
+    if level == "london_lsoa11":
+        raise MapRequestError("London-wide LSOA maps can show the whole of London or the borough only")
     if kind == "locality":
         name = {v: k for k, v in settings.LOCALITY_CODES.items()}[code]
         return areas["locality"] == name
@@ -258,11 +272,22 @@ def _in_extent(areas: gpd.GeoDataFrame, level: str, kind: str, code: str | None)
     return areas["name"] == store.load_layer("wards").set_index("code").loc[code, "locality"]
 
 
+@lru_cache(maxsize=2)
+def _london_outline(store_file: str, mtime: float) -> gpd.GeoDataFrame:
+    """London's outline (union of its 4,835 LSOAs), cached per store file."""
+    london = store.load_layer("london_lsoa11")
+    # LSOAs tile London, so a coverage union (25x faster than a general union) is exact; make_valid mends slivers.
+    outline = shapely.make_valid(shapely.coverage_union_all(london.geometry.values))
+    return gpd.GeoDataFrame({"code": [settings.LONDON_CODE], "name": ["London"]}, geometry=[outline], crs=london.crs)
+
+
 def extent_geometry(extent: str) -> gpd.GeoDataFrame:
     """The polygon of an extent (borough, a locality or a ward), EPSG:27700."""
     kind, code = parse_extent(extent)
     if kind == "borough":
         return store.load_layer("borough")
+    if kind == "london":
+        return _london_outline(str(settings.store_path()), settings.store_path().stat().st_mtime).copy()
     layer = store.load_layer("localities" if kind == "locality" else "wards")
     return layer[layer["code"] == code].reset_index(drop=True)
 
@@ -315,7 +340,7 @@ def prepare(description: MapDescription) -> PreparedMap:
     kind, code = parse_extent(d.extent)
     areas["in_extent"] = _in_extent(areas, d.level, kind, code).fillna(False).astype(bool)
     extent_geom = extent_geometry(d.extent)
-    extent_name = "Tower Hamlets" if kind == "borough" else f"{extent_geom.iloc[0]['name']} " + (
+    extent_name = {"borough": "Tower Hamlets", "london": "London"}.get(kind) or f"{extent_geom.iloc[0]['name']} " + (
         "locality" if kind == "locality" else "ward")
 
     sources = list(indicator.source_ids) + LEVEL_SOURCES[d.level]
@@ -324,8 +349,9 @@ def prepare(description: MapDescription) -> PreparedMap:
     sources = list(dict.fromkeys(sources))
     period_label = f"mid-{d.period}" if d.indicator.startswith(("population", "pct_")) else d.period
     vintages = "; ".join(f"{get_source(s).title.split(',')[0]} ({get_source(s).vintage})" for s in dict.fromkeys(indicator.source_ids))
-    plural = {"lsoa11": "LSOAs", "ward": "wards", "locality": "localities"}[d.level]
-    notes = [f"Classification: {SCHEMES[d.scheme]}, computed on all the borough's {plural}."]
+    plural = {"lsoa11": "the borough's LSOAs", "ward": "the borough's wards", "locality": "the borough's localities",
+              "london_lsoa11": "London's 4,835 LSOAs"}[d.level]
+    notes = [f"Classification: {SCHEMES[d.scheme]}, computed on all {plural}."]
     if d.indicator != description.indicator:
         notes.append(f"{CATALOGUE[description.indicator].title} is an LSOA figure; by {LEVEL_LABELS[d.level].lower()} "
                      f"it is summarised as: {indicator.title}.")

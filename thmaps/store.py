@@ -110,8 +110,11 @@ def build_indicators(layers, weights, localities, source_dir) -> pd.DataFrame:
     unknown = set(base["area_code"]) - lsoa_codes
     if unknown:
         raise SourceError(f"LSOA code(s) not in the LSOA 2011 boundaries: {sorted(unknown)[:5]}")
+    london_codes = set(layers["london_lsoa11"]["code"])
     parts = [indicators.aggregate(base, weights, localities),
-             indicators.decile_values(imd).assign(level="lsoa11")]
+             indicators.decile_values(imd).assign(level="lsoa11"),
+             # National deciles of every London LSOA: context for the borough, and the London-wide scale test.
+             indicators.decile_values(imd_all[imd_all["lsoa11cd"].isin(london_codes)]).assign(level="london_lsoa11")]
     practices = layers["facilities"].query("kind == 'gp_practice'")
     parts.append(indicators.point_counts(practices, "gp_registered_patients", "2026-04", "list_size", localities))
     parts.append(indicators.point_counts(practices, "gp_practices", "2026-04", None, localities))
@@ -123,7 +126,7 @@ def build_indicators(layers, weights, localities, source_dir) -> pd.DataFrame:
         parts.append(indicators.fingertips_values(io.read_fingertips(sid, source_dir), sid))
     long = pd.concat(parts, ignore_index=True)
     names = {settings.BOROUGH_CODE: settings.BOROUGH_NAME, settings.LONDON_CODE: "London", settings.ENGLAND_CODE: "England"}
-    for layer in ("wards", "lsoa11", "localities"):
+    for layer in ("london_lsoa11", "wards", "lsoa11", "localities"):
         names.update(dict(zip(layers[layer]["code"], layers[layer]["name"])))
     names.update(dict(zip(practices["facility_id"], practices["name"])))
     return indicators.finalise(long, names)
