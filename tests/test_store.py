@@ -103,3 +103,18 @@ def test_water_background_covers_the_thames():
 def test_missing_store_message(tmp_path):
     with pytest.raises(store.StoreMissingError, match="python -m thmaps build"):
         store.load_layer("wards", tmp_path / "none.gpkg")
+
+
+def test_implausible_tube_month_flagged():
+    tubes = store.load_layer("no2_tubes")
+    flagged = tubes[tubes["quality_note"] != ""]
+    # 2024: site 35 (Narrow St/Limehouse Link) has a month of 1230.1 µg/m³, site 50 (Rich Street) 461.7.
+    assert sorted((r.year, r.site_no) for r in flagged.itertuples()) == [(2024, "35"), (2024, "50")]
+    assert "1230.1" in flagged.set_index("site_no").loc["35", "quality_note"]
+
+
+def test_list_sizes_are_integers():
+    fac = store.load_layer("facilities")
+    gp = fac[fac["kind"] == "gp_practice"]
+    assert fac["list_size"].dtype.kind in "if" and int(gp["list_size"].sum()) == 390_719
+    assert fac.loc[fac["kind"] != "gp_practice", "list_size"].isna().all()

@@ -325,6 +325,10 @@ def _tube_table(path: Path, year: int) -> pd.DataFrame:
         raise SourceError(f"{path.name}: missing column(s) {', '.join(missing)}")
     month_cols = [i for i, h in enumerate(header) if re.fullmatch(r"[A-Z][a-z]{2}-\d{2}", h)]
     months = df[month_cols].apply(lambda s: pd.to_numeric(s.str.strip(), errors="coerce"))
+    highest = months.max(axis=1)
+    suspect = highest > settings.NO2_IMPLAUSIBLE_MONTHLY
+    quality = np.where(suspect, "a monthly value of " + highest.round(1).astype(str) + " µg/m³ is implausible "
+                       "(probable data-entry error in the source); the annual mean is shown as published", "")
     out = pd.DataFrame({
         "year": year,
         "site_no": df[ix["site_no"]].str.strip(),
@@ -336,6 +340,7 @@ def _tube_table(path: Path, year: int) -> pd.DataFrame:
         "months_in_year": len(month_cols),
         "annual_mean_raw": pd.to_numeric(df[ix["mean_raw"]], errors="coerce"),
         "annual_mean_bias_adjusted": pd.to_numeric(df[ix["mean_adjusted"]], errors="coerce"),
+        "quality_note": quality,
     })
     return out[out["site_no"].str.fullmatch(r"\d+") & out["easting"].notna()]
 

@@ -42,6 +42,9 @@ OLD_WARD_NAMES = {"Bethnal Green": "Bethnal Green East", "St Peter's": "Bethnal 
 
 #: UK annual mean air quality objective for NO2 and PM10, µg/m³.
 NO2_OBJECTIVE = 40.0
+#: A monthly NO2 tube mean above this (µg/m³) is flagged as a probable data-entry error (London kerbside
+#: monthly means rarely exceed 150; the 2024 table has one of 1230.1).
+NO2_IMPLAUSIBLE_MONTHLY = 300.0
 #: WHO 2021 annual guideline values, µg/m³.
 WHO_GUIDELINES = {"NO2": 10.0, "PM25": 5.0, "PM10": 15.0}
 

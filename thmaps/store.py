@@ -74,6 +74,7 @@ def assemble(source_dir: Path | None = None, localities_csv: Path | None = None)
     facilities = pd.concat([f.drop(columns=[c for c in ("easting", "northing", "lat", "lon") if c in f.columns]) for f in facilities],
                            ignore_index=True)
     facilities = gpd.GeoDataFrame(facilities, geometry="geometry", crs=settings.CRS_STORE)
+    facilities["list_size"] = pd.to_numeric(facilities["list_size"], errors="coerce").astype("Int64")
     layers["facilities"] = geography.assign_areas(facilities, areas, localities)
 
     tubes = geography.assign_areas(io.read_no2_tubes(source_dir), areas, localities)

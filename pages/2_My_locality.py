@@ -1,0 +1,201 @@
+"""My locality: one locality's map, key indicators, wards, practices, S106/CIL projects and air quality.
+
+Thin page: widgets -> thmaps.profile / thmaps.mapspec; every figure comes from the store.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from thmaps import mapspec, profile, settings, ui
+from thmaps.indicators import CATALOGUE
+
+try:  # The web renderer is written in parallel; the rest of the page works without it.
+    from thmaps import webmap
+    from streamlit_folium import st_folium
+except ImportError:  # pragma: no cover - depends on the state of the repository
+    webmap = None
+
+ui.require_store()
+
+VERDICT_LABELS = {"worse": "▲ worse", "better": "▼ better", "similar": "≈ similar",
+                  "not compared": "– not compared", "no data": "no data"}
+# Colour-blind-safe (PuOr): orange = worse, purple = better, grey = similar.
+VERDICT_COLOURS = {"worse": "#e08214", "similar": "#bababa", "better": "#8073ac", "not compared": "#f0f0f0",
+                   "no data": "#f0f0f0"}
+
+
+def problem(what: str, exc: Exception) -> None:
+    """A plain message instead of a traceback."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    st.error(f"Could not show {what}: {message}")
+
+
+st.title("My locality")
+names = list(settings.LOCALITY_NAMES)
+name = st.selectbox("Locality", names, index=0, key="locality",
+                    help="The four Tower Hamlets Together localities (thmaps default ward lists).")
+code = settings.LOCALITY_CODES[name]
+try:
+    wards = profile.locality_wards(code)
+    st.caption(f"**{name}** ({code}) covers {len(wards)} wards: {', '.join(wards['name'])}. "
+               f"{profile.LOCALITY_NOTE}")
+except Exception as exc:
+    problem("the locality's wards", exc)
+
+# --------------------------------------------------------------------------- map
+st.header("Map")
+map_options = ui.indicator_options("lsoa11")
+map_ids = list(map_options)
+map_indicator = st.selectbox("Indicator on the map", map_ids, index=map_ids.index("imd_decile"),
+                             format_func=map_options.get, key="map_indicator")
+tube_year = st.selectbox("NO2 diffusion tube year (map and air quality section)", list(reversed(profile.TUBE_YEARS)),
+                         index=0, key="tube_year")
+try:
+    scheme = "national_deciles" if CATALOGUE[map_indicator].national_deciles else "quantiles"
+    desc = mapspec.MapDescription(map_indicator, level="lsoa11", scheme=scheme, extent=f"locality:{code}",
+                                  overlays=("gp_practices", "s106", "no2_tubes"), tube_year=int(tube_year))
+    prepared = ui.prepared_map(desc, ui.store_version())
+    if webmap is None:
+        st.info("The interactive map is not available in this version of the app (thmaps.webmap is missing); "
+                "the tables below are complete.")
+    else:
+        st_folium(webmap.render(prepared), returned_objects=[], key=f"locality_map_{code}", height=520,
+                  use_container_width=True)
+    st.caption(prepared.subtitle)
+    ui.footer(prepared)
+except Exception as exc:
+    problem("the map", exc)
+
+# --------------------------------------------------------------------------- key indicators
+st.header("Key indicators")
+try:
+    table = profile.key_indicators(code)
+    shown = profile.format_key_indicators(table)
+    shown["vs borough"] = table["vs borough"].map(VERDICT_LABELS)
+    shown = shown[["indicator", "locality value", "borough value", "vs borough", "unit", "period",
+                   "difference vs borough", "London value", "England value", "% of borough total",
+                   "comparison method", "note", "source"]].rename(
+        columns={"locality value": f"{name}", "borough value": "Tower Hamlets", "London value": "London",
+                 "England value": "England"})
+    colours = {VERDICT_LABELS[k]: v for k, v in VERDICT_COLOURS.items()}
+    styled = shown.style.map(lambda v: f"background-color: {colours.get(v, 'white')}", subset=["vs borough"])
+    st.dataframe(styled, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3,
+                 column_config={"indicator": st.column_config.TextColumn(width="medium", pinned=True),
+                                "unit": st.column_config.TextColumn(width="small")})
+    st.caption(f"**Assumption:** {profile.RULE_OF_THUMB} ▲ worse = shaded orange, ▼ better = purple, "
+               "≈ similar = grey. London and England values are shown where the store has them.")
+    st.download_button("Download the key indicators (CSV, with sources and licences)",
+                       data=profile.locality_table_csv(code), file_name=f"thmaps_{code}_key_indicators.csv",
+                       mime="text/csv", key="download_csv")
+except Exception as exc:
+    problem("the key indicators", exc)
+
+# --------------------------------------------------------------------------- wards
+st.header("Wards ranked")
+rank_options = profile.ranking_indicators()
+rank_ids = list(rank_options)
+rank_indicator = st.selectbox("Rank the wards on", rank_ids, index=rank_ids.index("imd_share_q1"),
+                              format_func=rank_options.get, key="ranking_indicator")
+try:
+    ranking = profile.ward_ranking(code, rank_indicator)
+    unit = ranking["unit"].iloc[0]
+    bars = alt.Chart(ranking).mark_bar().encode(
+        x=alt.X("value:Q", title=f"{ranking['indicator'].iloc[0]} ({unit}), {ranking['period'].iloc[0]}"),
+        y=alt.Y("ward:N", sort=alt.EncodingSortField("locality rank", order="ascending"), title=None),
+        color=alt.Color("vs borough:N", title="vs borough",
+                        scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values()))),
+        tooltip=["ward", alt.Tooltip("value:Q", format=",.2f"), "borough rank", "wards in borough", "vs borough"],
+    )
+    rule = alt.Chart(pd.DataFrame({"borough": [ranking["borough value"].iloc[0]]})).mark_rule(
+        color="black", strokeDash=[4, 3]).encode(x="borough:Q")
+    st.altair_chart(bars + rule, width="stretch")
+    st.caption(f"Dashed line: Tower Hamlets value. {ranking.attrs['rank_note']} Borough rank is out of "
+               f"{int(ranking['wards in borough'].iloc[0])} wards. Method: {ranking.attrs['method']}")
+    st.dataframe(ranking[["ward", "value", "unit", "period", "locality rank", "borough rank", "vs borough"]],
+                 hide_index=True, width="stretch", column_config={"value": st.column_config.NumberColumn(format="%.2f")})
+except Exception as exc:
+    problem("the ward ranking", exc)
+
+# --------------------------------------------------------------------------- practices
+st.header("GP practices")
+try:
+    gp = profile.practices(code)
+    c1, c2 = st.columns(2)
+    c1.metric("GP practices in the locality", len(gp))
+    c2.metric("Registered patients (April 2026)", f"{int(gp['list_size'].sum()):,}")
+    st.dataframe(gp, hide_index=True, width="stretch",
+                 column_config={"list_size": st.column_config.NumberColumn("registered patients", format="localized"),
+                                "practice": st.column_config.TextColumn(pinned=True)})
+    st.caption("Practices standing in the locality (by postcode location). Names are the 2019 ODS names; "
+               "some are out of date (see note). List sizes: NHS Digital, April 2026; PCN: 2024-25.")
+except Exception as exc:
+    problem("the GP practices", exc)
+
+# --------------------------------------------------------------------------- S106 / CIL
+st.header("S106 / CIL health projects")
+try:
+    projects = profile.s106_projects(code)
+    if projects.empty:
+        st.info(f"No S106/CIL-funded health project in the compiled list is located in, or stated to be in, {name}.")
+    else:
+        st.dataframe(projects, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="£%,.0f") for c in ("total_gbp", "cil_gbp", "s106_gbp")}
+                     | {"year": st.column_config.NumberColumn(format="%d"),
+                        "project": st.column_config.TextColumn(width="medium", pinned=True)})
+    unassigned = profile.s106_unassigned()
+    st.caption("A project counts here if it is located in the locality (at the postcode of the practice the "
+               "source names) or, when it cannot be located, if its source gives this locality (`basis` says "
+               "which; 'inferred' means the compiler inferred it). Blank amount = not stated in the source. "
+               + (f"Not in any locality (no location, no locality in the source): {', '.join(unassigned['project'])}."
+                  if len(unassigned) else ""))
+except Exception as exc:
+    problem("the S106/CIL projects", exc)
+
+# --------------------------------------------------------------------------- air quality
+st.header("Air quality")
+try:
+    air = profile.air_quality(code, tube_year)
+    st.subheader("Modelled annual means (LAEI 2013, 2016, 2019)")
+    areas = list(dict.fromkeys(air.laei_trend.sort_values("level", key=lambda l: l.map(
+        {"locality": 0, "borough": 1, "london": 2}))["area"]))
+    chart = alt.Chart(air.laei_trend).mark_line(point=True).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title="annual mean (µg/m³)", scale=alt.Scale(zero=False)),
+        color=alt.Color("area:N", title=None, scale=alt.Scale(domain=areas, range=["#7a0177", "#737373", "#2171b5"]),
+                        legend=alt.Legend(orient="bottom", labelLimit=400)),
+        tooltip=["pollutant", "area", "year", alt.Tooltip("value:Q", format=".2f")],
+    ).properties(width=165, height=200).facet(
+        column=alt.Column("pollutant:N", title=None, sort=list(profile.LAEI_INDICATORS))).resolve_scale(y="independent")
+    st.altair_chart(chart)
+    st.subheader(f"NO2 diffusion tubes in {name}, {tube_year}")
+    if air.tubes.empty:
+        st.info(f"No diffusion tube results in {name} for {tube_year}.")
+    else:
+        n_exceed = int((air.tubes[f"exceeds {settings.NO2_OBJECTIVE:g} µg/m³"] == "yes").sum())
+        st.write(f"{len(air.tubes)} tubes; {n_exceed} above the {settings.NO2_OBJECTIVE:g} µg/m³ annual mean objective "
+                 "(bias-adjusted).")
+        st.dataframe(air.tubes, hide_index=True, width="stretch",
+                     column_config={"annual_mean_raw": st.column_config.NumberColumn("raw mean (µg/m³)", format="%.1f"),
+                                    "annual_mean_bias_adjusted": st.column_config.NumberColumn(
+                                        "bias-adjusted mean (µg/m³)", format="%.1f")})
+    st.subheader("Tube trend, 2015-2024")
+    trend = air.tube_trend.melt(id_vars="year", value_vars=["median", "borough median"], var_name="series",
+                                value_name="µg/m³")
+    series = {"median": f"{name}: median of its tubes", "borough median": "Tower Hamlets: median of all tubes"}
+    trend["series"] = trend["series"].map(series)
+    line = alt.Chart(trend).mark_line(point=True).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("µg/m³:Q", title="NO2, bias-adjusted annual mean (µg/m³)"),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=list(series.values()), range=["#7a0177", "#737373"]),
+                        legend=alt.Legend(orient="bottom", labelLimit=400)))
+    objective = alt.Chart(pd.DataFrame({"y": [settings.NO2_OBJECTIVE]})).mark_rule(color="#b2182b", strokeDash=[4, 3]).encode(y="y:Q")
+    st.altair_chart(line + objective, width="stretch")
+    st.dataframe(air.tube_trend, hide_index=True, width="stretch",
+                 column_config={"median": st.column_config.NumberColumn(format="%.1f"),
+                                "share exceeding": st.column_config.NumberColumn(format="%.0f%%"),
+                                "borough median": st.column_config.NumberColumn(format="%.1f")})
+    st.caption(" ".join(air.notes) + " Red dashed line: the 40 µg/m³ objective.")
+except Exception as exc:
+    problem("air quality", exc)

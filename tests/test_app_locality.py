@@ -1,0 +1,138 @@
+"""The "My locality" page, run headless with Streamlit's AppTest on the real store."""
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import thmaps
+from thmaps import mapspec, profile, settings
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "2_My_locality.py")
+
+
+def run_page(locality: str | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    if locality is not None:
+        at.selectbox(key="locality").select(locality).run()
+    return at
+
+
+def frames(at: AppTest) -> list[pd.DataFrame]:
+    return [d.value for d in at.dataframe]
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    matches = [f for f in frames(at) if column in f.columns]
+    assert matches, f"no table with a {column!r} column"
+    return matches[0]
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("name", settings.LOCALITY_NAMES)
+def test_every_locality_renders(name):
+    code = settings.LOCALITY_CODES[name]
+    at = run_page(name)
+    assert_clean(at)
+    assert at.selectbox(key="locality").value == name
+    # Key indicators: one row per key indicator, the locality column named after it, verdicts shown.
+    key = frame_with(at, "vs borough")
+    assert len(key) == len(profile.KEY_INDICATORS)
+    assert name in key.columns and "comparison method" in key.columns and "source" in key.columns
+    expected = profile.key_indicators(code)["vs borough"].tolist()
+    assert [v.split(" ", 1)[-1] for v in key["vs borough"]] == expected
+    assert any("rule of thumb" in c.value for c in at.caption)
+    assert any("not an official boundary" in c.value for c in at.caption)
+    # Practices: the count and the patients for this locality.
+    practices = profile.practices(code)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["GP practices in the locality"] == str(len(practices))
+    assert metrics["Registered patients (April 2026)"] == f"{int(practices['list_size'].sum()):,}"
+    listed = frame_with(at, "ods_code")
+    assert sorted(listed["ods_code"]) == sorted(practices["ods_code"])
+    # Ward ranking table, tubes table and tube trend.
+    ranking = frame_with(at, "borough rank")
+    assert sorted(ranking["ward"]) == sorted(profile.locality_wards(code)["name"])
+    tubes = frame_with(at, "exceeds 40 µg/m³")
+    assert tubes["location"].tolist() == profile.tubes(code, 2024)["location"].tolist()
+    assert len(frame_with(at, "borough median")) == 10
+    # S106 / CIL: a table where the locality has projects, a plain message where it has none.
+    projects = profile.s106_projects(code)
+    if projects.empty:
+        assert any("No S106/CIL" in i.value for i in at.info)
+    else:
+        assert frame_with(at, "basis")["project"].tolist() == projects["project"].tolist()
+    # The CSV download.
+    buttons = at.get("download_button")
+    assert len(buttons) == 1 and "CSV" in buttons[0].label
+
+
+def test_ward_ranking_follows_the_chosen_indicator():
+    at = run_page("South West")
+    first = frame_with(at, "borough rank")
+    assert first["ward"].iloc[0] == "Shadwell"   # most residents in the most deprived 20%
+    for indicator in ("laei_no2", "health_share_q1", "pct_65_plus"):
+        at.selectbox(key="ranking_indicator").select(indicator).run()
+        assert_clean(at)
+        shown = frame_with(at, "borough rank")
+        expected = profile.ward_ranking("SW", indicator)
+        assert shown["ward"].tolist() == expected["ward"].tolist()
+        assert shown["value"].tolist() == pytest.approx(expected["value"].tolist())
+    assert not shown["value"].equals(first["value"])
+
+
+def test_tube_year_changes_the_tubes_table():
+    at = run_page("North East")
+    at.selectbox(key="tube_year").select(2016).run()
+    assert_clean(at)
+    tubes = frame_with(at, "exceeds 40 µg/m³")
+    expected = profile.tubes("NE", 2016)
+    assert tubes["location"].tolist() == expected["location"].tolist()
+    assert len(tubes) != len(profile.tubes("NE", 2024))
+
+
+def test_map_is_drawn_by_webmap_for_the_locality(monkeypatch):
+    """The page hands webmap.render a prepared map of the locality (a recording stub stands in for webmap)."""
+    import folium
+
+    calls = []
+
+    def render(prepared):
+        calls.append(prepared)
+        minx, miny, maxx, maxy = prepared.extent_geometry.to_crs(settings.CRS_WEB).total_bounds
+        m = folium.Map(tiles=None)
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        return m
+
+    stub = types.ModuleType("thmaps.webmap")
+    stub.render = render
+    monkeypatch.setitem(sys.modules, "thmaps.webmap", stub)
+    monkeypatch.setattr(thmaps, "webmap", stub, raising=False)
+    at = run_page("South East")
+    assert_clean(at)
+    prepared = calls[-1]
+    assert isinstance(prepared, mapspec.PreparedMap)
+    d = prepared.description
+    assert d.extent == "locality:SE" and d.level == "lsoa11"
+    assert set(d.overlays) == {"gp_practices", "s106", "no2_tubes"}
+    assert prepared.extent_geometry["code"].tolist() == ["SE"]
+    assert len(prepared.overlays["gp_practices"]) == 8
+    assert not any("interactive map is not available" in i.value for i in at.info)
+
+
+def test_page_runs_without_webmap(monkeypatch):
+    """While thmaps.webmap is missing the page says so and shows everything else."""
+    monkeypatch.setitem(sys.modules, "thmaps.webmap", None)  # makes the import fail
+    monkeypatch.delattr(thmaps, "webmap", raising=False)
+    at = run_page("North West")
+    assert_clean(at)
+    assert any("interactive map is not available" in i.value for i in at.info)
+    assert len(at.get("download_button")) == 1
