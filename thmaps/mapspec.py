@@ -171,7 +171,7 @@ def resolve(description: MapDescription) -> MapDescription:
         if summary is None:
             raise MapRequestError(f"{indicator.title} is published for {', '.join(LEVEL_LABELS[l] for l in indicator.levels)} "
                                   f"only; it cannot be mapped by {LEVEL_LABELS[d.level].lower()}")
-        d = replace(d, indicator=summary.id, period=None)
+        d = replace(d, indicator=summary.id, period=d.period if d.period in summary.periods else None)
         indicator = summary
     if d.scheme == "national_deciles" and not indicator.national_deciles:
         d = replace(d, scheme="quantiles")
@@ -366,7 +366,7 @@ def prepare(description: MapDescription) -> PreparedMap:
         overlays=overlay_frames(d.overlays, d.tube_year, d.extent),
         title=d.title or indicator.title,
         subtitle=f"{extent_name} · by {LEVEL_LABELS[d.level]} · {period_label}",
-        legend_title=f"{indicator.title.split(':')[0]} ({indicator.unit}), {period_label}",
+        legend_title=f"{indicator.title if indicator.summary_of else indicator.title.split(':')[0]} ({indicator.unit}), {period_label}",
         source_line=f"Source: {vintages}. Method: {indicator.method}",
         attributions=attribution_lines(sources),
         notes=notes,
