@@ -78,6 +78,11 @@ def test_imd_share_england_is_about_a_fifth(table):
     assert borough > london  # Tower Hamlets is more deprived than London as a whole
 
 
+def test_laei_london_comparator_is_resident_weighted(table):
+    # 33 LAEI borough means weighted by Census 2011 usual residents: NO2 2013 = 35.33 µg/m³.
+    assert value(table, "laei_no2", "london", settings.LONDON_CODE, "2013") == pytest.approx(35.33, abs=0.01)
+
+
 def test_laei_values_and_london_comparator(table):
     for year in ("2013", "2016", "2019"):
         borough = value(table, "laei_no2", "borough", settings.BOROUGH_CODE, year)
@@ -95,7 +100,11 @@ def test_fingertips_comparators(table):
 
 def test_every_row_has_source_and_unit(table):
     assert table["source_id"].str.len().gt(0).all() and table["unit"].str.len().gt(0).all()
-    assert set(table.loc[(table.indicator_id == "population") & (table.period == "2019"), "source_id"]) == {"pop_mid2019"}
+    sources = table[(table.indicator_id == "population") & (table.period == "2019")].groupby("level")["source_id"].first()
+    assert sources["lsoa11"] == sources["borough"] == "pop_mid2019"
+    assert sources["ward"] == "pop_mid2019;oa21;oa21_ward_lookup"  # apportionment inputs are cited too
+    laei = table[(table.indicator_id == "laei_no2") & (table.period == "2019")].groupby("level")["source_id"].first()
+    assert laei["ward"] == "laei_lsoa11;pop_mid2019;oa21;oa21_ward_lookup" and laei["london"] == "laei_boroughs;london_lsoa11"
 
 
 def test_catalogue_stored_with_method_for_every_indicator():

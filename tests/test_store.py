@@ -111,6 +111,23 @@ def test_implausible_tube_month_flagged():
     # 2024: site 35 (Narrow St/Limehouse Link) has a month of 1230.1 µg/m³, site 50 (Rich Street) 461.7.
     assert sorted((r.year, r.site_no) for r in flagged.itertuples()) == [(2024, "35"), (2024, "50")]
     assert "1230.1" in flagged.set_index("site_no").loc["35", "quality_note"]
+    assert (flagged["objective_status"] == "not judged").all()
+    # Rich Street without its 461.7 month: a raw mean of about 29 µg/m³ (thmaps recalculation, labelled as such).
+    assert flagged.set_index("site_no").loc["50", "raw_mean_without_suspect_month"] == pytest.approx(28.9, abs=0.2)
+    y2024 = tubes[tubes["year"] == 2024]
+    assert y2024["objective_status"].value_counts().to_dict() == {"at or below": 91, "not judged": 2, "above": 1}
+    assert y2024["adjustment_note"].str.startswith("estimated").all()
+    assert tubes.loc[tubes["year"] == 2019, "adjustment_note"].str.startswith("annualised").all()
+
+
+def test_nhs_facilities_placed_at_their_postcode():
+    fac = store.load_layer("facilities")
+    nhs = fac[fac["kind"] != "gp_practice"]
+    assert nhs["coord_source"].str.startswith("Code-Point").all()
+    assert 50 < nhs["source_offset_m"].median() < 120  # the source's consistent offset
+    # Lansbury Pharmacy's postcode lies in Lansbury ward (its source coordinates fell in Poplar).
+    lansbury = nhs[nhs["name"].str.contains("Lansbury Pharmacy", case=False)]
+    assert list(lansbury["ward_name"]) == ["Lansbury"]
 
 
 def test_list_sizes_are_integers():

@@ -146,3 +146,37 @@ def test_cli_validate_real_bundle(source_dir):
     result = run_cli("validate", "--source-dir", str(source_dir))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s), 1 warning(s)" in result.stdout
+
+
+def test_practice_without_coordinates_is_an_error_not_a_silent_drop(bundle):
+    path = bundle / "health/lbth_gp_practices_2026.csv"
+    table = pd.read_csv(path, dtype=str)
+    table.loc[5, "easting"] = ""
+    table.to_csv(path, index=False)
+    errors = messages(validate(bundle))
+    assert any("lbth_gp_practices_2026.csv: 1 row(s) have no numeric coordinates" in m for m in errors), errors
+
+
+def test_build_refuses_incomplete_population(bundle, tmp_path):
+    path = bundle / "population/ons_mid2020_lbth_lsoa11.csv"
+    pd.read_csv(path, dtype=str).iloc[1:].to_csv(path, index=False)
+    with pytest.raises(store.BuildError, match=r"pop_mid2020\] 1 Tower Hamlets LSOA\(s\) missing"):
+        store.build(bundle, tmp_path / "x.gpkg")
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_fingertips_without_borough_rows(bundle):
+    path = bundle / "fingertips/fingertips_93867_pm25_la.csv"
+    table = pd.read_csv(path, dtype=str)
+    table[table["Area Code"] != "E09000030"].to_csv(path, index=False)
+    errors = messages(validate(bundle))
+    assert any("fingertips_pm25" in m and "no all-persons row for E09000030" in m for m in errors), errors
+
+
+def test_non_numeric_value_names_file_and_column(bundle):
+    path = bundle / "population/ons_mid2019_lbth_lsoa11.csv"
+    table = pd.read_csv(path, dtype=str)
+    table.loc[4, "Persons_65+"] = "x17"
+    table.to_csv(path, index=False)
+    errors = messages(validate(bundle))
+    assert any("ons_mid2019_lbth_lsoa11.csv: column 'Persons_65+' has a missing or non-numeric value ('x17')" in m for m in errors), errors

@@ -104,8 +104,8 @@ def _catalogue() -> list[Indicator]:
             f"laei_{pollutant.lower()}", f"{names[pollutant]}, modelled annual mean (LAEI)", "µg/m³", "concentration",
             "weighted_mean", True, ("laei_lsoa11", "laei_boroughs"), "lsoa11", tuple(str(y) for y in LAEI_YEARS), LEVELS,
             "LSOA value: area-weighted mean of the LAEI 20 m grid. Wards, localities and borough: population-weighted "
-            f"mean with {POP_WEIGHT_NOTE}. London: area-weighted mean of the 33 borough means (borough areas "
-            "from the London LSOA boundaries), so not population-weighted.", comparators=("london",)))
+            f"mean with {POP_WEIGHT_NOTE}. London: the 33 LAEI borough means weighted by Census 2011 usual "
+            "residents (London LSOA boundary file); each borough mean is itself area-weighted.", comparators=("london",)))
     items.append(Indicator(
         "gp_registered_patients", "Patients registered at GP practices located in the area", "patients", "count",
         "sum", None, ("gp_practices",), "practice", ("2026-04",), ("practice", "ward", "locality", "borough"),
@@ -267,16 +267,20 @@ def comparator_imd(imd: pd.DataFrame, denominators: pd.DataFrame, london_lsoa_co
     return _finish(pd.concat(out, ignore_index=True))
 
 
-def comparator_laei(boroughs: pd.DataFrame, borough_areas: pd.Series) -> pd.DataFrame:
-    """London area-weighted mean LAEI concentration (borough means weighted by borough land area)."""
+def comparator_laei(boroughs: pd.DataFrame, borough_residents: pd.Series) -> pd.DataFrame:
+    """London LAEI concentration: the 33 borough means weighted by their residents (Census 2011).
+
+    The LAEI borough summaries are area-weighted within each borough; weighting boroughs by residents
+    brings the London figure close to the population-weighted borough and locality figures.
+    """
     rows = []
     for (pollutant, year), part in boroughs[boroughs["pollutant"].isin(LAEI_POLLUTANTS)].groupby(["pollutant", "year"]):
-        area = part["lad22cd"].map(borough_areas)
-        if area.isna().any():
-            raise ValueError(f"LAEI boroughs: no area for {part.loc[area.isna(), 'lad22cd'].tolist()}")
+        residents = part["lad22cd"].map(borough_residents)
+        if residents.isna().any():
+            raise ValueError(f"LAEI boroughs: no residents for {part.loc[residents.isna(), 'lad22cd'].tolist()}")
         rows.append({"indicator_id": f"laei_{pollutant.lower()}", "period": str(year), "level": "london",
-                     "area_code": settings.LONDON_CODE, "value": float((part["mean"] * area).sum() / area.sum()),
-                     "numerator": np.nan, "denominator": float(area.sum())})
+                     "area_code": settings.LONDON_CODE, "value": float((part["mean"] * residents).sum() / residents.sum()),
+                     "numerator": np.nan, "denominator": float(residents.sum())})
     return pd.DataFrame(rows)
 
 
@@ -290,18 +294,26 @@ def fingertips_values(table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     })
 
 
-def _period_source(indicator_id: str, period: str) -> str:
-    """The source of one period: of several sources, the one named after the period (``pop_mid2019``)."""
-    ids = CATALOGUE[indicator_id].source_ids
-    dated = [s for s in ids if s.endswith(str(period))]
-    return ";".join(dated or ids)
+def _row_source(indicator_id: str, period: str, level: str) -> str:
+    """The sources behind one row: the dated source of its period, plus the weights used at its level."""
+    indicator = CATALOGUE[indicator_id]
+    ids = [s for s in indicator.source_ids if s.endswith(str(period))] or list(indicator.source_ids)
+    if indicator.aggregation == "weighted_mean":
+        ids = [s for s in ids if s != "laei_boroughs"] + (["pop_mid2019"] if level in ("ward", "locality", "borough") else [])
+        if level == "london":
+            ids = ["laei_boroughs", "london_lsoa11"]
+    if level in ("ward", "locality") and indicator.base_level == "lsoa11":
+        ids += ["oa21", "oa21_ward_lookup"]
+    if level in ("london", "london_lsoa11") and "london_lsoa11" not in ids and indicator.base_level == "lsoa11":
+        ids.append("london_lsoa11")
+    return ";".join(dict.fromkeys(ids))
 
 
 def finalise(long: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Add unit, source and area name; order the columns of the stored long table."""
     out = long.copy()
     out["unit"] = out["indicator_id"].map(lambda i: CATALOGUE[i].unit)
-    out["source_id"] = [_period_source(i, p) for i, p in zip(out["indicator_id"], out["period"])]
+    out["source_id"] = [_row_source(i, p, l) for i, p, l in zip(out["indicator_id"], out["period"], out["level"])]
     out["area_name"] = out["area_code"].map(names).fillna(out["area_code"])
     cols = ["indicator_id", "level", "area_code", "area_name", "period", "value", "unit", "numerator", "denominator", "source_id"]
     return out[cols].sort_values(["indicator_id", "period", "level", "area_code"]).reset_index(drop=True)

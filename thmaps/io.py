@@ -47,12 +47,24 @@ def _require_columns(frame: pd.DataFrame, columns, source_path: str) -> None:
 
 def _read_csv(source: Source, source_dir: Path | None, **kwargs) -> pd.DataFrame:
     path = _path(source, source_dir)
+    errors = (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError, ValueError)
     try:
-        return pd.read_csv(path, encoding="utf-8-sig", **kwargs)
-    except UnicodeDecodeError:
-        return pd.read_csv(path, encoding="cp1252", **kwargs)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError, ValueError) as exc:
+        try:
+            return pd.read_csv(path, encoding="utf-8-sig", **kwargs)
+        except UnicodeDecodeError:
+            return pd.read_csv(path, encoding="cp1252", **kwargs)
+    except errors as exc:
         raise SourceError(f"{source.path}: cannot be read as CSV ({_first_line(exc)})") from None
+
+
+def _numbers(series: pd.Series, column: str, source_path: str, integer: bool = False) -> pd.Series:
+    """Numbers from a column, or a :class:`SourceError` naming the file, column and first bad value."""
+    values = pd.to_numeric(series, errors="coerce")
+    bad = values.isna() & series.notna()
+    if bad.any() or values.isna().any():
+        first = series[bad | values.isna()].iloc[0]
+        raise SourceError(f"{source_path}: column {column!r} has a missing or non-numeric value ({first!r})")
+    return values.astype(int) if integer else values
 
 
 def _first_line(exc: Exception) -> str:
@@ -76,8 +88,10 @@ def points_from_xy(frame: pd.DataFrame, x: str, y: str, crs: str, source_path: s
     xs = pd.to_numeric(frame[x], errors="coerce")
     ys = pd.to_numeric(frame[y], errors="coerce")
     bad = xs.isna() | ys.isna()
-    if bad.all():
-        raise SourceError(f"{source_path}: no row has numeric coordinates in {x!r}/{y!r}")
+    if bad.any():
+        # A dropped row would silently shrink totals (a practice's patients, say): refuse instead.
+        raise SourceError(f"{source_path}: {int(bad.sum())} row(s) have no numeric coordinates in {x!r}/{y!r} "
+                          f"(first at data row {int(np.flatnonzero(bad.to_numpy())[0]) + 1})")
     gdf = gpd.GeoDataFrame(frame.loc[~bad].copy(), geometry=gpd.points_from_xy(xs[~bad], ys[~bad]), crs=crs)
     _check_bounds(gdf, source_path)
     return gdf.to_crs(settings.CRS_STORE)
@@ -215,9 +229,9 @@ def read_population(year: int, source_dir: Path | None = None) -> pd.DataFrame:
     columns = ["Persons_All-Ages"] + [f"Persons_{b}" for b in AGE_BANDS]
     _require_columns(df, ["LSOA11CD"] + columns, source.path)
     out = pd.DataFrame({"lsoa11cd": df["LSOA11CD"].astype(str).str.strip()})
-    out["all_ages"] = pd.to_numeric(df["Persons_All-Ages"], errors="raise")
+    out["all_ages"] = _numbers(df["Persons_All-Ages"], "Persons_All-Ages", source.path)
     for band in AGE_BANDS:
-        out[band] = pd.to_numeric(df[f"Persons_{band}"], errors="raise")
+        out[band] = _numbers(df[f"Persons_{band}"], f"Persons_{band}", source.path)
     if (out[list(AGE_BANDS)].sum(axis=1) != out["all_ages"]).any():
         raise SourceError(f"{source.path}: age bands do not add up to all ages")
     return out
@@ -249,8 +263,8 @@ def read_imd(source_dir: Path | None = None) -> pd.DataFrame:
         decile = [c for c in df.columns if c.startswith(label) and " Decile" in c]
         if not rank or not decile:
             raise SourceError(f"{source.path}: missing column(s) for the {label} domain rank/decile")
-        out[f"{key}_rank"] = pd.to_numeric(df[rank[0]], errors="raise").astype(int)
-        out[f"{key}_decile"] = pd.to_numeric(df[decile[0]], errors="raise").astype(int)
+        out[f"{key}_rank"] = _numbers(df[rank[0]], rank[0], source.path, integer=True)
+        out[f"{key}_decile"] = _numbers(df[decile[0]], decile[0], source.path, integer=True)
     return out
 
 
@@ -262,7 +276,7 @@ def read_imd_denominators(source_dir: Path | None = None) -> pd.DataFrame:
     _require_columns(df, ["LSOA code (2011)", col], source.path)
     return pd.DataFrame({
         "lsoa11cd": df["LSOA code (2011)"].astype(str).str.strip(),
-        "pop_mid2015": pd.to_numeric(df[col], errors="raise"),
+        "pop_mid2015": _numbers(df[col], col, source.path),
     })
 
 
@@ -284,7 +298,7 @@ def read_laei_lsoa11(source_dir: Path | None = None) -> pd.DataFrame:
         "lsoa11cd": long["LSOA11CD"].str.strip(),
         "pollutant": parts[0],
         "year": parts[1].astype(int),
-        "mean": pd.to_numeric(long["mean"], errors="raise"),
+        "mean": _numbers(long["mean"], "*-mean", source.path),
     })
 
 
@@ -320,15 +334,21 @@ def _tube_table(path: Path, year: int) -> pd.DataFrame:
         "mean_raw": find(lambda h: h in ("average", "annual mean")),
         "mean_adjusted": find(lambda h: "bias adjusted" in h),
     }
-    missing = [k for k, v in ix.items() if v is None]
+    labels = {"site_no": "Site no", "location": "Location", "x": "Grid squaresX", "y": "Grid squaresY",
+              "site_type": "Site Type", "mean_raw": "Average / Annual mean", "mean_adjusted": "Annualised & Bias Adjusted Average"}
+    missing = [labels[k] for k, v in ix.items() if v is None]
     if missing:
-        raise SourceError(f"{path.name}: missing column(s) {', '.join(missing)}")
+        raise SourceError(f"{path.name}: missing column(s) {', '.join(repr(m) for m in missing)}")
     month_cols = [i for i, h in enumerate(header) if re.fullmatch(r"[A-Z][a-z]{2}-\d{2}", h)]
     months = df[month_cols].apply(lambda s: pd.to_numeric(s.str.strip(), errors="coerce"))
     highest = months.max(axis=1)
     suspect = highest > settings.NO2_IMPLAUSIBLE_MONTHLY
     quality = np.where(suspect, "a monthly value of " + highest.round(1).astype(str) + " µg/m³ is implausible "
-                       "(probable data-entry error in the source); the annual mean is shown as published", "")
+                       "(probable data-entry error in the source); the published annual mean includes it, so "
+                       "whether the site met the objective is not judged", "")
+    # thmaps recalculation for flagged sites only: the raw mean of the plausible months.
+    plausible_mean = months.where(months <= settings.NO2_IMPLAUSIBLE_MONTHLY).mean(axis=1).round(2)
+    not_adjusted = "NOT bias adjusted" in text
     out = pd.DataFrame({
         "year": year,
         "site_no": df[ix["site_no"]].str.strip(),
@@ -341,6 +361,9 @@ def _tube_table(path: Path, year: int) -> pd.DataFrame:
         "annual_mean_raw": pd.to_numeric(df[ix["mean_raw"]], errors="coerce"),
         "annual_mean_bias_adjusted": pd.to_numeric(df[ix["mean_adjusted"]], errors="coerce"),
         "quality_note": quality,
+        "raw_mean_without_suspect_month": np.where(suspect, plausible_mean, np.nan),
+        "adjustment_note": ("estimated: the council's table says these results are not bias adjusted and applies "
+                            "a flat 25% reduction" if not_adjusted else "annualised and bias adjusted by the council"),
     })
     return out[out["site_no"].str.fullmatch(r"\d+") & out["easting"].notna()]
 
@@ -371,7 +394,9 @@ def read_laqn_sites(source_dir: Path | None = None) -> gpd.GeoDataFrame:
     _require_columns(df, ["Monitor", "Longitude", "Latitude", "NO2", "PM10"], source.path)
     out = pd.DataFrame({
         "site_code": df["Monitor"].astype(str).str.strip(),
-        "site_name": df["site_name"].astype(str).str.strip(),
+        # The file's first column is a ward label, not the site's name.
+        "site_name": "LAQN site " + df["Monitor"].astype(str).str.strip(),
+        "source_ward_label": df["site_name"].astype(str).str.strip(),
         "no2_2018": pd.to_numeric(df["NO2"], errors="coerce"),
         "pm10_2018": pd.to_numeric(df["PM10"], errors="coerce"),
         "lon": df["Longitude"], "lat": df["Latitude"],
@@ -381,20 +406,36 @@ def read_laqn_sites(source_dir: Path | None = None) -> gpd.GeoDataFrame:
 
 # --------------------------------------------------------------------------- health facilities
 
+def practice_name(text: str) -> str:
+    """Readable case for an upper-case ODS name: ``"ST.STEPHENS HEALTH CENTRE"`` -> ``"St.Stephens Health Centre"``.
+
+    Two-letter initials such as ``XX`` or ``AK`` keep their capitals; ``ST``, ``DR`` and short words do not.
+    """
+    lower_words = {"ST", "DR", "OF", "ON", "AT", "IN", "TO", "AND"}
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        if len(word) <= 2 and word.isupper() and word not in lower_words:
+            return word
+        return word[:1].upper() + word[1:].lower()
+
+    return re.sub(r"[A-Za-z]+", fix, str(text).strip()).replace("'S ", "'s ")
+
+
 def read_gp_practices(source_dir: Path | None = None) -> gpd.GeoDataFrame:
     """The 30 GP practices with April 2026 list sizes and 2024-25 PCN, EPSG:27700."""
     source = get_source("gp_practices")
     df = _read_csv(source, source_dir, dtype={"ods_code": str})
-    needed = ["ods_code", "practice_name_epraccur2019", "address_2019", "postcode_2026",
+    needed = ["ods_code", "practice_name_epraccur2019", "address_2019", "postcode_2026", "postcode_2019",
               "registered_patients_2026_04", "pcn_2024_25", "easting", "northing", "coord_source",
               "ward_code", "locality"]
     _require_columns(df, needed, source.path)
     out = pd.DataFrame({
         "facility_id": df["ods_code"].str.strip(),
-        "name": df["practice_name_epraccur2019"].str.strip().str.title(),
+        "name": df["practice_name_epraccur2019"].map(practice_name),
         "address": df["address_2019"].str.strip(),
         "postcode": df["postcode_2026"].map(normalise_postcode),
-        "list_size": pd.to_numeric(df["registered_patients_2026_04"], errors="raise").astype(int),
+        "list_size": _numbers(df["registered_patients_2026_04"], "registered_patients_2026_04", source.path, integer=True),
         "pcn": df["pcn_2024_25"].str.strip(),
         "source_ward_code": df["ward_code"].str.strip(),
         "source_locality": df["locality"].str.strip(),
@@ -405,7 +446,9 @@ def read_gp_practices(source_dir: Path | None = None) -> gpd.GeoDataFrame:
     out["status"] = "open"
     out["note"] = ""
     # The source notes that some 2019 names are out of date.
-    out.loc[out["facility_id"] == "F84039", "note"] = "Now at Goodman's Fields (E1 8ZF)"
+    moved = df["postcode_2019"].map(normalise_postcode) != out["postcode"]
+    out.loc[moved, "note"] = "Address is the 2019 one; located at the 2026 postcode"
+    out.loc[out["facility_id"] == "F84039", "note"] = "Now at Goodman's Fields (E1 8ZF); address shown is the 2019 one"
     out.loc[out["facility_id"] == "F84114", "note"] = "Probably today's City Square Medical Group"
     out["source_id"] = source.id
     return points_from_xy(out, "easting", "northing", "EPSG:27700", source.path)

@@ -296,7 +296,9 @@ def overlay_frames(overlays, tube_year: int, extent: str) -> dict[str, gpd.GeoDa
     """The overlay layers asked for, clipped to the extent (points inside it), EPSG:27700."""
     if not overlays:
         return {}
-    clip = extent_geometry(extent).geometry.union_all().buffer(1.0)
+    kind, _ = parse_extent(extent)
+    # Borough-wide, keep the council's tubes on boundary roads (up to 100 m outside); elsewhere clip tightly.
+    clip = extent_geometry(extent).geometry.union_all().buffer(100.0 if kind == "borough" else 1.0)
     facilities = store.load_layer("facilities")
     kinds = {"gp_practices": "gp_practice", "hospitals": "hospital", "pharmacies": "pharmacy", "clinics": "clinic"}
     out = {}

@@ -20,11 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
 from . import geography, indicators, io, settings
 from .sources import SourceError, load_registry
+from .validate import validate
 
 SPATIAL_LAYERS = ("wards", "lsoa11", "lsoa21", "msoa21", "oa21", "localities", "borough", "london_lsoa11", "water",
                   "facilities", "s106_projects", "no2_tubes", "monitoring_sites", "liveable_streets", "postcodes")
@@ -70,7 +72,9 @@ def assemble(source_dir: Path | None = None, localities_csv: Path | None = None)
     layers["lsoa11"]["main_ward_code"] = layers["lsoa11"]["code"].map(major)
     layers["lsoa11"]["locality"] = layers["lsoa11"]["main_ward_code"].map(ward_locality)
 
-    facilities = [io.read_gp_practices(source_dir)] + [io.read_nhs_facilities(k, source_dir) for k in ("hospital", "pharmacy", "clinic")]
+    postcodes = io.read_codepoint(source_dir)
+    nhs = [relocate_to_postcode(io.read_nhs_facilities(k, source_dir), postcodes) for k in ("hospital", "pharmacy", "clinic")]
+    facilities = [io.read_gp_practices(source_dir)] + nhs
     facilities = pd.concat([f.drop(columns=[c for c in ("easting", "northing", "lat", "lon") if c in f.columns]) for f in facilities],
                            ignore_index=True)
     facilities = gpd.GeoDataFrame(facilities, geometry="geometry", crs=settings.CRS_STORE)
@@ -78,7 +82,7 @@ def assemble(source_dir: Path | None = None, localities_csv: Path | None = None)
     layers["facilities"] = geography.assign_areas(facilities, areas, localities)
 
     tubes = geography.assign_areas(io.read_no2_tubes(source_dir), areas, localities)
-    tubes["exceeds_objective"] = tubes["annual_mean_bias_adjusted"] > settings.NO2_OBJECTIVE
+    tubes["objective_status"] = objective_status(tubes)
     layers["no2_tubes"] = tubes
     sites = geography.assign_areas(io.read_laqn_sites(source_dir), areas, localities)
     layers["monitoring_sites"] = sites.loc[sites["in_borough"]].reset_index(drop=True)
@@ -86,7 +90,6 @@ def assemble(source_dir: Path | None = None, localities_csv: Path | None = None)
     layers["s106_projects"] = locate_s106(io.read_s106_projects(source_dir), layers["facilities"], areas, localities)
     layers["liveable_streets"] = approximate_liveable_streets(io.read_liveable_streets(source_dir), wards)
 
-    postcodes = io.read_codepoint(source_dir)
     extra = postcodes_from_practices(io.read_gp_practices(source_dir), set(postcodes["postcode"]))
     postcodes = pd.concat([postcodes, extra], ignore_index=True)
     layers["postcodes"] = geography.assign_areas(gpd.GeoDataFrame(postcodes, geometry="geometry", crs=settings.CRS_STORE),
@@ -121,8 +124,8 @@ def build_indicators(layers, weights, localities, source_dir) -> pd.DataFrame:
     parts.append(indicators.point_counts(practices, "gp_practices", "2026-04", None, localities))
     london = layers["london_lsoa11"]
     parts.append(indicators.comparator_imd(imd_all, denominators, london["code"]))
-    borough_area = london.assign(area=london.area).groupby("lad11cd")["area"].sum()
-    parts.append(indicators.comparator_laei(io.read_laei_boroughs(source_dir), borough_area))
+    residents = london.groupby("lad11cd")["usualres"].sum()
+    parts.append(indicators.comparator_laei(io.read_laei_boroughs(source_dir), residents))
     for sid in ("fingertips_pm25", "fingertips_fuel_poverty"):
         parts.append(indicators.fingertips_values(io.read_fingertips(sid, source_dir), sid))
     long = pd.concat(parts, ignore_index=True)
@@ -131,6 +134,37 @@ def build_indicators(layers, weights, localities, source_dir) -> pd.DataFrame:
         names.update(dict(zip(layers[layer]["code"], layers[layer]["name"])))
     names.update(dict(zip(practices["facility_id"], practices["name"])))
     return indicators.finalise(long, names)
+
+
+def objective_status(tubes: pd.DataFrame) -> pd.Series:
+    """``"above"``, ``"at or below"`` the 40 µg/m³ objective, or ``"not judged"``.
+
+    Judged on the council's annualised, bias-adjusted mean. A site with no mean, or whose published mean
+    includes an implausible month (``quality_note``), is not judged.
+    """
+    mean = pd.to_numeric(tubes["annual_mean_bias_adjusted"], errors="coerce")
+    status = np.where(mean > settings.NO2_OBJECTIVE, "above", "at or below")
+    status = np.where(mean.isna() | (tubes["quality_note"] != ""), "not judged", status)
+    return pd.Series(status, index=tubes.index)
+
+
+def relocate_to_postcode(facilities: gpd.GeoDataFrame, postcodes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Place NHS Choices 2014 facilities at their Code-Point Open postcode.
+
+    The NHS Choices coordinates sit about 70 m south-west of their own postcodes (a consistent offset in the
+    source), which puts some facilities in the wrong ward; the postcode is the better location. The source
+    offset is kept in ``source_offset_m``. A postcode missing from Code-Point keeps the source coordinates.
+    """
+    out = facilities.copy()
+    located = postcodes.drop_duplicates("postcode").set_index("postcode").geometry
+    target = out["postcode"].map(located)
+    found = target.notna()
+    out["source_offset_m"] = np.nan
+    out.loc[found, "source_offset_m"] = out.loc[found].geometry.distance(gpd.GeoSeries(target[found], crs=out.crs)).round(0)
+    out.loc[found, "geometry"] = gpd.GeoSeries(target[found], crs=out.crs)
+    out["coord_source"] = np.where(found, "Code-Point Open 2014 postcode (NHS Choices coordinates offset in source)",
+                                   "NHS Choices 2014 coordinates")
+    return out
 
 
 def locate_s106(projects: pd.DataFrame, facilities: gpd.GeoDataFrame, areas, localities) -> gpd.GeoDataFrame:
@@ -233,13 +267,18 @@ def build(source_dir: Path | None = None, store: Path | None = None, localities_
     started = time.perf_counter()
     if not source_dir.is_dir():
         raise BuildError(f"source directory {source_dir} does not exist")
+    # Validation first: a build from incomplete sources would silently shrink totals.
+    errors = [p for p in validate(source_dir, localities_csv) if p.severity == "error"]
+    if errors:
+        raise BuildError("the sources have problems (run `python -m thmaps validate` for all of them): "
+                         + "; ".join(str(p) for p in errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else ""))
     try:
         layers = assemble(source_dir, localities_csv)
+        layers["sources"] = _sources_table(layers, source_dir)
     except (SourceError, geography.LocalityDefinitionError) as exc:
         raise BuildError(str(exc)) from None
-    except (ValueError, KeyError, OSError) as exc:
+    except Exception as exc:  # anything unforeseen still ends in a plain message and an intact store
         raise BuildError(f"{type(exc).__name__}: {exc}") from None
-    layers["sources"] = _sources_table(layers, source_dir)
     layers["build_info"] = pd.DataFrame([{
         "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "source_dir": str(source_dir), "crs": settings.CRS_STORE,

@@ -125,5 +125,12 @@ def validate(source_dir: Path | None = None, localities_csv: Path | None = None)
     check("s106_health", io.read_s106_projects)
     check("liveable_streets", io.read_liveable_streets)
     for sid in ("fingertips_pm25", "fingertips_fuel_poverty"):
-        check(sid, io.read_fingertips, sid)
+        table = check(sid, io.read_fingertips, sid)
+        if table is not None:
+            for period, part in table.groupby("period"):
+                absent = {settings.BOROUGH_CODE, settings.LONDON_CODE, settings.ENGLAND_CODE} - set(part["area_code"])
+                if absent:
+                    problems.append(Problem(sid, f"period {period}: no all-persons row for {', '.join(sorted(absent))}"))
+            if table.empty:
+                problems.append(Problem(sid, "no all-persons rows for Tower Hamlets, London or England"))
     return problems

@@ -1,0 +1,106 @@
+"""Data and sources: every dataset, the locality definition and the methods behind each figure.
+
+Thin page: every table is read from the store; st.dataframe escapes what it shows.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from thmaps import settings, ui
+
+ui.require_store()
+version = ui.store_version()
+
+
+def show_table(name: str, columns=None, **config) -> pd.DataFrame | None:
+    """One store table in a dataframe, or a plain error if it cannot be read."""
+    try:
+        frame = ui.layer(name, version)
+    except Exception as exc:  # a plain message rather than a traceback
+        st.error(f"The `{name}` table could not be read from the store: {exc}")
+        return None
+    frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+    if columns:
+        frame = frame[[c for c in columns if c in frame.columns]]
+    st.dataframe(frame, hide_index=True, width="stretch", **config)
+    return frame
+
+
+st.title("Data and sources")
+st.write("Every figure in thmaps is built from the open datasets below, read from the Tower Hamlets data bundle "
+         "into one GeoPackage store (British National Grid, EPSG:27700). Nothing else is fetched.")
+try:
+    info = ui.layer("build_info", version).iloc[0]
+    st.caption(f"Store built {info['built_at']} from `{info['source_dir']}`; locality definition "
+               f"`{info['locality_definition']}`.")
+except Exception:  # the build stamp is a nicety; the tables below still work
+    pass
+
+# --------------------------------------------------------------------------- datasets
+st.header("Datasets")
+sources = show_table(
+    "sources",
+    ["id", "title", "publisher", "vintage", "licence", "attribution", "geography", "rows_in_store", "url", "path", "crs"],
+    column_config={"url": st.column_config.LinkColumn("url"),
+                   "rows_in_store": st.column_config.NumberColumn("rows in store", format="%d"),
+                   "title": st.column_config.TextColumn(width="large"),
+                   "attribution": st.column_config.TextColumn(width="large")})
+if sources is not None:
+    st.caption(f"{len(sources)} datasets. `rows in store` is blank where a dataset feeds indicators or comparators "
+               "rather than a layer of its own. `path` is relative to the data bundle (THMAPS_SOURCE_DIR).")
+
+# --------------------------------------------------------------------------- localities
+st.header("Localities")
+st.warning("The four localities are **not an official boundary**. No official ward list for the Tower Hamlets "
+           "Together localities was found, so thmaps uses an **editable default** kept in "
+           "`boundaries/localities.csv` (inferred from GP practice locations and the few stated facts: South West "
+           "= Tower Network PCN area; Aberfeldy in South East). Edit the CSV and rebuild the store "
+           "(`python -m thmaps build`) to change it.")
+show_table("locality_definition", ["locality", "locality_code", "ward_name", "ward_code", "provenance"])
+
+# --------------------------------------------------------------------------- indicators
+st.header("How each indicator is aggregated")
+st.write("Counts are summed; percentages are ratios of summed numerators and denominators; concentrations are "
+         "population-weighted means. IMD ranks and deciles are shown for LSOAs only and summarised above them by "
+         "the share of residents in the most deprived national 20% (or 10%).")
+show_table("indicator_catalogue",
+           ["id", "title", "unit", "kind", "aggregation", "levels", "periods", "base_level", "method", "summary_of",
+            "national_deciles", "comparators", "source_ids"],
+           column_config={"method": st.column_config.TextColumn(width="large"),
+                          "title": st.column_config.TextColumn(width="medium")})
+
+# --------------------------------------------------------------------------- apportionment
+st.header("LSOA to ward apportionment")
+st.write("LSOAs 2011 do not nest in wards. Each Output Area 2021 is placed in the LSOA holding its representative "
+         "point and in the ward the ONS best-fit lookup gives; an LSOA's population is split between wards in "
+         "proportion to its OA count (OAs hold similar populations; the bundle has no OA populations). The weights "
+         "of an LSOA sum to 1, so totals are conserved exactly; wards then nest in localities.")
+weights = show_table("lsoa_ward_weights", ["lsoa11cd", "ward_code", "weight", "n_oa", "method"],
+                     column_config={"weight": st.column_config.NumberColumn(format="%.3f")})
+if weights is not None:
+    split = weights.groupby("lsoa11cd").size()
+    st.caption(f"{weights['lsoa11cd'].nunique()} LSOAs, {len(weights)} LSOA-ward pairs: {int((split > 1).sum())} "
+               f"LSOAs are split between two or more wards.")
+
+# --------------------------------------------------------------------------- approximations
+st.header("Approximations in the overlays")
+st.subheader("Liveable Streets")
+st.write("No Liveable Streets scheme boundary is published. Each area is drawn as the **whole ward(s)** listed in "
+         "`boundaries/liveable_streets_wards.csv` (an assumption, shown dashed on the map as an approximate "
+         "ward-level footprint).")
+show_table("liveable_streets", ["area", "phase", "planned_start", "status_notes", "ward_names", "match", "note",
+                                "approximation"])
+st.subheader("S106 / CIL health projects")
+st.write("Projects are placed at the postcode of the GP practice their source names; projects whose source gives "
+         "no address or postcode are listed but not mapped. `location_precision` says which applies.")
+show_table("s106_projects", ["project", "total_gbp", "year", "location", "location_precision", "ward_name",
+                             "locality", "decision_type"],
+           column_config={"total_gbp": st.column_config.NumberColumn("total (£)", format="£%,.0f"),
+                          "year": st.column_config.NumberColumn(format="%d")})
+
+st.header("Other settings")
+st.write(f"NO2 annual mean objective {settings.NO2_OBJECTIVE:g} µg/m³ (UK); WHO 2021 guidelines: "
+         + ", ".join(f"{k} {v:g} µg/m³" for k, v in settings.WHO_GUIDELINES.items())
+         + f". Web map geometry is simplified by {settings.WEB_SIMPLIFY_METRES:g} m and kept to "
+           f"{settings.WEB_COORD_PRECISION} decimal places; the printed maps use the full geometry.")

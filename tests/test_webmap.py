@@ -1,0 +1,241 @@
+"""The folium web map: features, colours, overlays, escaping, offline assets, size (real store)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import folium
+import geopandas as gpd
+import pytest
+
+from thmaps import mapspec, settings, store, webmap
+
+LEVEL_COUNTS = {"lsoa11": 144, "ward": 20, "locality": 4}
+ALL_OVERLAYS = tuple(mapspec.OVERLAYS)
+
+
+@pytest.fixture(scope="module")
+def prepared_levels() -> dict[str, mapspec.PreparedMap]:
+    return {lvl: mapspec.prepare(mapspec.MapDescription("laei_no2", level=lvl)) for lvl in LEVEL_COUNTS}
+
+
+@pytest.fixture(scope="module")
+def full() -> mapspec.PreparedMap:
+    """IMD deciles on national deciles, borough-wide, with every overlay."""
+    return mapspec.prepare(mapspec.MapDescription("imd_decile", scheme="national_deciles", overlays=ALL_OVERLAYS,
+                                                  tube_year=2024))
+
+
+def area_layer(m: folium.Map) -> folium.GeoJson:
+    """The choropleth: the first GeoJson the renderer adds."""
+    return next(c for c in m._children.values() if isinstance(c, folium.GeoJson))
+
+
+def embedded_collections(page: str) -> list[dict]:
+    """Every GeoJSON FeatureCollection embedded in a rendered page (``..._add({...})``)."""
+    out = []
+    for match in re.finditer(r"_add\((?=\{)", page):
+        data, _ = json.JSONDecoder().raw_decode(page[match.end():])
+        out.append(data)
+    return out
+
+
+def styler_colours(page: str, codes) -> dict[str, str]:
+    """Area code -> fillColor from the choropleth's style switch in the rendered page.
+
+    folium lists the codes of each style as ``case`` labels, except the commonest style,
+    which is the ``default`` branch.
+    """
+    start = page.index("switch(feature.properties.code)")
+    end = page.index("default:", start)
+    default = json.loads(re.match(r"\s*return (\{[^}]*\});", page[end + len("default:"):]).group(1))["fillColor"]
+    colours = {code: default for code in codes}
+    for cases, style in re.findall(r'((?:case "[^"]+":\s*)+)return (\{[^}]*\});', page[start:end]):
+        fill = json.loads(style)["fillColor"]
+        for code in re.findall(r'case "([^"]+)"', cases):
+            colours[code] = fill
+    return colours
+
+
+@pytest.mark.parametrize("level, expected", sorted(LEVEL_COUNTS.items()))
+def test_one_feature_per_area(prepared_levels, level, expected):
+    prepared = prepared_levels[level]
+    assert len(prepared.areas) == expected
+    m = webmap.render(prepared)
+    layer = area_layer(m)
+    assert len(layer.data["features"]) == expected
+    page = m.get_root().render()
+    areas = embedded_collections(page)[0]
+    assert len(areas["features"]) == expected
+    assert sorted(f["properties"]["code"] for f in areas["features"]) == sorted(prepared.areas["code"])
+    # Only what the tooltip needs travels to the browser.
+    assert set(areas["features"][0]["properties"]) == {"code", "fill", "tip"}
+
+
+@pytest.mark.parametrize("level", sorted(LEVEL_COUNTS))
+def test_fill_colour_is_the_prepared_colour(prepared_levels, level):
+    prepared = prepared_levels[level]
+    expected = dict(zip(prepared.areas["code"], prepared.areas["colour"]))
+    m = webmap.render(prepared)
+    layer = area_layer(m)
+    for feature in layer.data["features"]:
+        assert layer.style_function(feature)["fillColor"] == expected[feature["properties"]["code"]]
+    # And in the page the browser gets: the style switch folium writes.
+    assert styler_colours(m.get_root().render(), expected) == expected
+    assert len(set(expected.values())) == len(prepared.colours) == min(5, len(expected))
+
+
+def test_national_deciles_keep_their_ten_colours(full):
+    m = webmap.render(full)
+    colours = styler_colours(m.get_root().render(), full.areas["code"])
+    assert colours == dict(zip(full.areas["code"], full.areas["colour"]))
+    assert set(colours.values()) <= set(full.colours) and len(full.colours) == 10
+
+
+def test_tooltips_give_value_unit_and_rank(prepared_levels):
+    prepared = prepared_levels["ward"]
+    row = prepared.areas.sort_values("rank").iloc[0]
+    feature = next(f for f in area_layer(webmap.render(prepared)).data["features"]
+                   if f["properties"]["code"] == row["code"])
+    tip = feature["properties"]["tip"]
+    assert webmap.escape(row["name"]) in tip
+    assert f"{row['value']:,.1f} µg/m³" in tip
+    assert "rank 1 of 20 in the borough, 1 = highest need" in tip
+
+
+def test_overlays_add_the_right_markers(full):
+    m = webmap.render(full)
+    counts = {key: webmap.overlay_count(m, key) for key in ALL_OVERLAYS}
+    assert counts == {key: len(full.overlays[key]) for key in ALL_OVERLAYS}
+    assert counts["gp_practices"] == 30
+    assert counts["hospitals"] == 7 and counts["pharmacies"] == 48 and counts["clinics"] == 6
+    assert counts["s106"] == 3 and counts["monitoring_sites"] == 2 and counts["liveable_streets"] == 11
+    tubes = store.load_layer("no2_tubes")
+    assert 0 < counts["no2_tubes"] <= int((tubes["year"] == 2024).sum())
+    page = m.get_root().render()
+    points = sum(v for k, v in counts.items() if k != "liveable_streets")
+    assert page.count("L.circleMarker(") == points
+    assert "L.marker(" in page  # locality labels only (DivIcon), never icon markers for data
+    groups = [c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and hasattr(c, "thmaps_overlay")]
+    assert [g.thmaps_overlay for g in groups] == list(ALL_OVERLAYS)
+    assert any(isinstance(c, folium.LayerControl) for c in m._children.values())
+
+
+def test_overlay_popups_state_what_they_must(full):
+    page = webmap.render(full).get_root().render()
+    assert "approximate: ward-level footprint" in page
+    assert "£4,824,474" in page and "Location precision" in page and "postcode of practice F84039" in page
+    assert "Hospital (CLOSED)" in page and "Closed in 2015" in page
+    assert "bias-adjusted" in page and "raw" in page
+
+
+def test_tubes_coloured_against_the_objective(full):
+    m = webmap.render(full)
+    group = next(c for c in m._children.values() if getattr(c, "thmaps_overlay", None) == "no2_tubes")
+    fills = [c.options["fillColor"] for c in group._children.values() if isinstance(c, folium.CircleMarker)]
+    tubes = full.overlays["no2_tubes"]
+    above = int((tubes["annual_mean_bias_adjusted"] > settings.NO2_OBJECTIVE).sum())
+    assert fills.count(webmap.OVERLAY_COLOURS["no2_above"]) == above
+    assert fills.count(webmap.OVERLAY_COLOURS["no2_below"]) == len(tubes) - above - int(
+        tubes["annual_mean_bias_adjusted"].isna().sum())
+
+
+def test_nothing_loads_from_the_internet(full):
+    m = webmap.render(full)
+    page = m.get_root().render()
+    tags = re.findall(r"<(?:script|link)\b[^>]*>", page)
+    for tag in tags:
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", tag), tag
+    assert re.findall(r'<script src="([^"]+)"', page) == [f"{webmap.STATIC_URL}/leaflet.js"]
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', page) == [f"{webmap.STATIC_URL}/leaflet.css"]
+    assert "$(" not in page and "AwesomeMarkers" not in page  # no jQuery, no icon fonts
+
+    # What streamlit-folium loads: the default_js/default_css of every element (and d3 for a ColorMap).
+    def walk(element):
+        yield element
+        for child in getattr(element, "_children", {}).values():
+            yield from walk(child)
+
+    links = [url for e in walk(m) for _, url in getattr(e, "default_js", []) + getattr(e, "default_css", [])]
+    assert sorted(set(links)) == [f"{webmap.STATIC_URL}/leaflet.css", f"{webmap.STATIC_URL}/leaflet.js"]
+    assert not any(type(e).__name__.endswith("ColorMap") for e in walk(m))
+
+
+def test_legend_inside_the_map(full):
+    m = webmap.render(full)
+    legend = next(c for c in m._children.values() if isinstance(c, webmap.Legend))
+    assert webmap.escape(full.legend_title) in legend.html
+    for label, colour in zip(full.labels, full.colours):
+        assert f"background:{colour}" in legend.html and webmap.escape(label) in legend.html
+    assert "1 (most deprived 10%)" in legend.html
+    assert "L.control(" in m.get_root().render()
+
+
+def test_text_from_data_is_escaped(full):
+    evil = '<script>alert("x")</script>'
+    areas = full.areas.copy()
+    areas.loc[areas.index[0], "name"] = evil
+    localities = full.localities.copy()
+    localities.loc[localities.index[0], "name"] = evil + "`${1}`\\"
+    overlays = dict(full.overlays)
+    gp = overlays["gp_practices"].copy()
+    gp.loc[gp.index[0], "name"] = evil
+    overlays["gp_practices"] = gp
+    hacked = replace(full, areas=areas, localities=localities, overlays=overlays, title=evil, legend_title=evil,
+                     attributions=[evil])
+    page = webmap.render(hacked).get_root().render()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "`${1}`" not in page
+    assert webmap.escape("a`b${c}\\") == "a&#96;b&#36;{c}&#92;"
+    standalone = webmap.to_standalone_html(hacked)
+    assert "<script>alert" not in standalone and "&lt;script&gt;alert" in standalone
+
+
+def test_standalone_html_opens_offline(full):
+    page = webmap.to_standalone_html(full)
+    leaflet = (webmap.leaflet_source_dir() / "leaflet.js").read_text(encoding="utf-8")
+    assert leaflet[:200] in page and leaflet[-200:] in page
+    assert ".leaflet-control-layers-toggle" in page and "data:image/png;base64," in page
+    assert "<script src=" not in page and '<link rel="stylesheet"' not in page
+    assert not re.search(r"""<(?:script|link|img)\b[^>]*(?:src|href)=["']?(?:https?:)?//""", page)
+    assert f"<h1>{webmap.escape(full.title)}</h1>" in page
+    assert webmap.escape(full.subtitle) in page
+    for line in full.attributions:
+        assert f"<div>{webmap.escape(line)}</div>" in page
+    assert webmap.escape(full.source_line) in page
+    assert len(embedded_collections(page)[0]["features"]) == 144
+
+
+def test_ensure_static_assets(tmp_path):
+    target = webmap.ensure_static_assets(tmp_path / "leaflet")
+    source = webmap.leaflet_source_dir()
+    for name in ("leaflet.js", "leaflet.css", "images/layers.png", "images/marker-icon.png"):
+        assert (target / name).read_bytes() == (source / name).read_bytes()
+    before = (target / "leaflet.js").stat().st_mtime_ns
+    webmap.ensure_static_assets(tmp_path / "leaflet")
+    assert (target / "leaflet.js").stat().st_mtime_ns == before  # already there: not copied again
+
+
+def test_web_geometry_is_simplified_rounded_and_lean():
+    lsoa = store.load_layer("lsoa11")
+    web = webmap.web_geometry(lsoa, ["code"])
+    assert web.crs == settings.CRS_WEB and list(web.columns) == ["code", "geometry"] and len(web) == 144
+    assert web.geometry.count_coordinates().sum() < 0.35 * lsoa.geometry.count_coordinates().sum()
+    coords = web.geometry.get_coordinates()
+    assert (coords.round(settings.WEB_COORD_PRECISION) == coords).all().all()
+    # Simplified as a coverage: the borough outline survives and no gaps open between LSOAs.
+    original = lsoa.to_crs(settings.CRS_WEB).union_all()
+    assert abs(web.union_all().area - original.area) / original.area < 0.002
+
+
+def test_lsoa_map_is_small_next_to_explore(prepared_levels):
+    ours = len(webmap.to_html(prepared_levels["lsoa11"]).encode("utf-8"))
+    explore = len(gpd.GeoDataFrame(store.load_layer("lsoa11")).explore().get_root().render().encode("utf-8"))
+    assert ours <= explore / 5, (ours, explore)
+
+
+def test_unknown_description_is_a_map_request_error():
+    with pytest.raises(mapspec.MapRequestError):
+        mapspec.prepare(mapspec.MapDescription("fingertips_pm25", level="ward"))
