@@ -21,13 +21,13 @@ st.caption("Make a print-ready map for a paper or committee report, and download
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _print_bytes(description: mapspec.MapDescription, paper: str, orientation: str, fmt: str, dpi: int,
-                 _version: float | None = None) -> bytes:
-    return printmap.render(ui.prepared_map(description, _version), paper, orientation, fmt, dpi)
+                 store_version: float | None = None) -> bytes:
+    return printmap.render(ui.prepared_map(description, store_version), paper, orientation, fmt, dpi)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _data_bytes(description: mapspec.MapDescription, kind: str, _version: float | None = None) -> bytes:
-    prepared = ui.prepared_map(description, _version)
+def _data_bytes(description: mapspec.MapDescription, kind: str, store_version: float | None = None) -> bytes:
+    prepared = ui.prepared_map(description, store_version)
     return {"csv": export.to_csv, "geojson": export.to_geojson, "gpkg": export.to_geopackage}[kind](prepared)
 
 

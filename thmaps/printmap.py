@@ -270,14 +270,15 @@ def _legend_blocks(prepared: PreparedMap, scale: float) -> list[_Block]:
                 rows.append(_Row("marker", "List size not known", dict(GP_STYLE, s=20 * scale, c="white")))
         elif key == "no2_tubes":
             year = prepared.description.tube_year
-            values = pd.to_numeric(frame.get("annual_mean_bias_adjusted"), errors="coerce")
+            status = frame["objective_status"]
             rows.append(_Row("heading", f"NO₂ diffusion tubes, {year} annual mean ({len(frame)})", {}))
             rows.append(_Row("marker", f"Above {settings.NO2_OBJECTIVE:g} µg/m³ (UK objective)",
                              dict(TUBE_STYLE, s=TUBE_STYLE["s"] * scale, c=TUBE_ABOVE)))
             rows.append(_Row("marker", f"At or below {settings.NO2_OBJECTIVE:g} µg/m³",
                              dict(TUBE_STYLE, s=TUBE_STYLE["s"] * scale, c=TUBE_BELOW)))
-            if values.isna().any():
-                rows.append(_Row("marker", "No valid result", dict(TUBE_STYLE, s=TUBE_STYLE["s"] * scale, c=TUBE_UNKNOWN)))
+            if (status == "not judged").any():
+                rows.append(_Row("marker", "Not judged (no mean, or a suspect month)",
+                                 dict(TUBE_STYLE, s=TUBE_STYLE["s"] * scale, c=TUBE_UNKNOWN)))
         elif key == "liveable_streets":
             rows.append(_Row("hatch", "Liveable Streets areas (approximate: whole wards)", dict(LIVEABLE_STYLE)))
         else:
@@ -430,9 +431,8 @@ def _draw_map(ax, prepared: PreparedMap, scale: float, layout: PrintLayout) -> N
             style = {k: v for k, v in GP_STYLE.items() if k != "c"}
             sc = ax.scatter(x[order], y[order], s=s[order], c=list(colours[order]), zorder=8, **style)
         elif key == "no2_tubes":
-            values = pd.to_numeric(pts["annual_mean_bias_adjusted"], errors="coerce")
-            colours = np.where(values.isna(), TUBE_UNKNOWN,
-                               np.where(values > settings.NO2_OBJECTIVE, TUBE_ABOVE, TUBE_BELOW))
+            status = pts["objective_status"].to_numpy()
+            colours = np.where(status == "not judged", TUBE_UNKNOWN, np.where(status == "above", TUBE_ABOVE, TUBE_BELOW))
             style = dict(TUBE_STYLE, s=TUBE_STYLE["s"] * scale)
             sc = ax.scatter(x, y, c=list(colours), zorder=9, **style)
         else:

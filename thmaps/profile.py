@@ -498,8 +498,8 @@ def tubes(locality: str, year: int = TUBE_YEARS[-1]) -> pd.DataFrame:
     -------
     DataFrame
         ``site_no``, ``location``, ``ward``, ``annual_mean_bias_adjusted`` (µg/m³), ``exceeds 40 µg/m³``
-        (``"yes"``, ``"no"`` or ``"no annual mean"``), ``annual_mean_raw``, ``months_measured`` and
-        ``site_type``, highest first.
+        (``"yes"``, ``"no"`` or ``"not judged"``: no mean, or a suspect month), ``annual_mean_raw``,
+        ``months_measured``, ``site_type`` and ``note`` (quality and bias-adjustment notes), highest first.
 
     Raises
     ------
@@ -513,13 +513,14 @@ def tubes(locality: str, year: int = TUBE_YEARS[-1]) -> pd.DataFrame:
     t = store.load_layer("no2_tubes")
     t = t[(t["year"] == year) & (t["locality"] == name)].copy()
     adj = pd.to_numeric(t["annual_mean_bias_adjusted"], errors="coerce")
-    exceeds = np.where(adj.isna(), "no annual mean", np.where(adj > settings.NO2_OBJECTIVE, "yes", "no"))
+    exceeds = t["objective_status"].map({"above": "yes", "at or below": "no"}).fillna("not judged").to_numpy()
     out = pd.DataFrame({
         "site_no": t["site_no"], "location": t["location"], "ward": t["ward_name"],
         "annual_mean_bias_adjusted": adj, f"exceeds {settings.NO2_OBJECTIVE:g} µg/m³": exceeds,
         "annual_mean_raw": pd.to_numeric(t["annual_mean_raw"], errors="coerce"),
         "months_measured": pd.to_numeric(t["months_measured"], errors="coerce").astype("Int64"),
         "site_type": t["site_type"],
+        "note": (t["quality_note"] + np.where(t["quality_note"] != "", "; ", "") + t["adjustment_note"]).to_numpy(),
     })
     return out.sort_values("annual_mean_bias_adjusted", ascending=False, na_position="last").reset_index(drop=True)
 
@@ -546,7 +547,7 @@ def tube_trend(locality: str) -> pd.DataFrame:
         b = t[t["year"] == year]
         loc = b[b["locality"] == name]
         n = len(loc)
-        exceeding = int((loc["adj"] > settings.NO2_OBJECTIVE).sum())
+        exceeding = int((loc["objective_status"] == "above").sum())
         rows.append({"year": year, "tubes": n, "median": float(loc["adj"].median()) if n else np.nan,
                      "exceeding": exceeding, "share exceeding": 100.0 * exceeding / n if n else np.nan,
                      "borough tubes": len(b), "borough median": float(b["adj"].median()) if len(b) else np.nan})

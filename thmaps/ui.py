@@ -28,13 +28,13 @@ def store_version() -> float:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def layer(name: str, _version: float | None = None):
-    """A store layer, cached across reruns and sessions."""
+def layer(name: str, store_version: float | None = None):
+    """A store layer, cached across reruns and sessions (``store_version`` keys the cache: a rebuild refreshes it)."""
     return store.load_layer(name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def prepared_map(description: mapspec.MapDescription, _version: float | None = None) -> mapspec.PreparedMap:
+def prepared_map(description: mapspec.MapDescription, store_version: float | None = None) -> mapspec.PreparedMap:
     """The prepared map for a description, shared by every session (treat as read-only)."""
     return mapspec.prepare(description)
 

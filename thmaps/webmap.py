@@ -433,9 +433,11 @@ def _tube_layer(frame, group, year: int) -> None:
     for (_, row), point in zip(frame.iterrows(), _points(frame).geometry):
         adjusted = pd.to_numeric(row.get("annual_mean_bias_adjusted"), errors="coerce")
         raw = _number(row.get("annual_mean_raw"))
-        if pd.isna(adjusted):
-            colour, verdict = OVERLAY_COLOURS["no2_missing"], "no annual mean"
-        elif adjusted > objective:
+        status = row.get("objective_status")
+        if status == "not judged":
+            colour = OVERLAY_COLOURS["no2_missing"]
+            verdict = "not judged: " + (row.get("quality_note") or "no annual mean")
+        elif status == "above":
             colour, verdict = OVERLAY_COLOURS["no2_above"], f"above the {objective:g} µg/m³ objective"
         else:
             colour, verdict = OVERLAY_COLOURS["no2_below"], f"within the {objective:g} µg/m³ objective"
@@ -445,6 +447,7 @@ def _tube_layer(frame, group, year: int) -> None:
         popup = _popup(f"NO2 diffusion tube {row.get('site_no')}: {row['location']}",
                        [("Year", str(year)), ("Bias-adjusted annual mean", f"{adj} µg/m³" if adj else "n/a"),
                         ("Raw annual mean", f"{raw} µg/m³" if raw else "n/a"), ("Against objective", verdict),
+                        ("Adjustment", row.get("adjustment_note")),
                         ("Site type", row.get("site_type")),
                         ("Months measured", _number(row.get("months_measured"), 0))], src)
         _circle(group, point, tip, popup, 5, "#ffffff", fill=colour, fill_opacity=0.95, weight=0.8)
