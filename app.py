@@ -6,7 +6,8 @@ import streamlit as st
 
 from thmaps import webmap
 
-st.set_page_config(page_title="thmaps · Tower Hamlets health needs", page_icon=":material/map:", layout="wide")
+# No page_icon: a material-icon favicon is fetched from a font CDN, and the app must work offline.
+st.set_page_config(page_title="thmaps · Tower Hamlets health needs", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
@@ -17,9 +18,9 @@ def _leaflet_served() -> str:
 
 _leaflet_served()
 PAGES = [
-    st.Page("pages/1_Borough_map.py", title="Borough map", icon=":material/map:", default=True),
-    st.Page("pages/2_My_locality.py", title="My locality", icon=":material/location_on:"),
-    st.Page("pages/3_Export.py", title="Print and export", icon=":material/print:"),
-    st.Page("pages/4_Data_and_sources.py", title="Data and sources", icon=":material/menu_book:"),
+    st.Page("pages/1_Borough_map.py", title="Borough map", default=True),
+    st.Page("pages/2_My_locality.py", title="My locality", url_path="my-locality"),
+    st.Page("pages/3_Export.py", title="Print and export", url_path="export"),
+    st.Page("pages/4_Data_and_sources.py", title="Data and sources", url_path="data-and-sources"),
 ]
 st.navigation(PAGES).run()

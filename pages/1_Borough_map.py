@@ -39,12 +39,6 @@ def drawn_map(description: mapspec.MapDescription, store_version: float):
     return prepared, webmap.render(prepared), threading.Lock()
 
 
-@st.cache_resource(show_spinner=False)
-def static_assets() -> str:
-    """Copy Leaflet into static/vendor once per server (the map loads it from there, never from a CDN)."""
-    return str(webmap.ensure_static_assets())
-
-
 def borough_only_table(indicator_ids) -> pd.DataFrame:
     """Latest borough, London and England values of indicators that have no sub-borough figure."""
     values = ui.layer("indicators", version)
@@ -59,7 +53,6 @@ def borough_only_table(indicator_ids) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-static_assets()
 BOROUGH_ONLY = [i for i in CATALOGUE if not mappable_levels(i)]
 
 # --------------------------------------------------------------------------- choices

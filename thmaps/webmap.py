@@ -40,7 +40,8 @@ STATIC_DIR = settings.PROJECT_ROOT / "static" / "vendor" / "leaflet"
 #: Plain light background instead of tiles.
 BACKGROUND = "#f3f2ee"
 #: Area outlines: thin white lines keep the classes readable at borough scale.
-AREA_STYLE = {"color": "#ffffff", "weight": 0.6, "opacity": 1.0, "fillOpacity": 0.85}
+#: ``className`` marks the drawn paths so browser tests (and users' style sheets) can find them.
+AREA_STYLE = {"color": "#ffffff", "weight": 0.6, "opacity": 1.0, "fillOpacity": 0.85, "className": "thmaps-area"}
 LOCALITY_STYLE = {"color": "#252525", "weight": 2.2, "opacity": 0.9, "fill": False}
 #: Overlay colours, chosen to stand apart from the YlOrRd / YlGnBu fills.
 OVERLAY_COLOURS = {"gp_practices": "#08306b", "hospitals": "#6a51a3", "pharmacies": "#1b7837",
@@ -368,7 +369,7 @@ def _circle(group, point, tooltip: str, popup: str, radius: float, colour: str, 
             fill_opacity: float = 0.8, dash: str | None = None, weight: float = 1.2) -> None:
     marker = folium.CircleMarker([round(point.y, 6), round(point.x, 6)], radius=round(radius, 1), color=colour,
                                  weight=weight, fill=True, fill_color=fill or colour, fill_opacity=fill_opacity,
-                                 dash_array=dash)
+                                 dash_array=dash, class_name=f"thmaps-{getattr(group, 'thmaps_overlay', 'overlay')}")
     marker.add_child(_Bind(tooltip, popup))
     marker.add_to(group)
 

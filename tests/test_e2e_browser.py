@@ -1,0 +1,119 @@
+"""End to end: the real app (`streamlit run`) on loopback, driven by Debian's Chromium (Playwright).
+
+Each page loads with no error text; the borough map draws one path per area; an overlay toggle adds its
+markers; nothing is fetched from outside the machine. Screenshots of every page go to artifacts/screenshots/.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from browser import SCREENSHOTS, launch, running_app
+
+PAGES = {"borough_map": "", "my_locality": "my-locality", "export": "export", "data_and_sources": "data-and-sources"}
+ERROR_MARKERS = ("Traceback", "Error:", "StreamlitAPIException", "ModuleNotFoundError")
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 2200})
+    pg = context.new_page()
+    pg.outside_requests = []
+    pg.on("request", lambda r: pg.outside_requests.append(r.url)
+          if not re.match(r"^(https?://127\.0\.0\.1[:/]|data:|blob:|about:)", r.url) else None)
+    yield pg
+    context.close()
+
+
+def wait_for_app(pg, timeout=60_000):
+    pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def map_frame(pg):
+    pg.wait_for_selector("iframe[title*='streamlit_folium']", timeout=60_000)
+    return pg.frame_locator("iframe[title*='streamlit_folium']").first
+
+
+def count(frame, selector: str) -> int:
+    return frame.locator(selector).count()
+
+
+def assert_no_error_text(pg):
+    text = pg.locator("[data-testid='stMain']").inner_text()
+    for marker in ERROR_MARKERS:
+        assert marker not in text, f"{marker!r} on the page"
+    assert pg.locator("[data-testid='stException']").count() == 0
+
+
+def test_borough_map_draws_every_lsoa_and_toggles_overlays(app_url, page):
+    page.goto(app_url + "/")
+    wait_for_app(page)
+    frame = map_frame(page)
+    frame.locator("path.thmaps-area").first.wait_for(timeout=60_000)
+    assert count(frame, "path.thmaps-area") == 144  # LSOA 2011 choropleth
+    assert count(frame, "path.thmaps-gp_practices") == 30  # on by default
+    assert "Tower Hamlets" in page.locator("[data-testid='stMain']").inner_text()
+    assert count(frame, ".thmaps-legend") == 1
+    for name in ("North West", "North East", "South West", "South East"):
+        assert frame.get_by_text(name, exact=True).count() >= 1
+    # Switch a toggle on: the pharmacies (48 in the 2014 list) appear.
+    page.get_by_text("Pharmacies (NHS Choices 2014)").click()
+    wait_for_app(page)
+    frame = map_frame(page)
+    frame.locator("path.thmaps-pharmacies").first.wait_for(timeout=60_000)
+    assert count(frame, "path.thmaps-pharmacies") == 48
+    assert count(frame, "path.thmaps-area") == 144
+    assert_no_error_text(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "borough_map.png"), full_page=True)
+    assert page.outside_requests == []
+
+
+def test_borough_map_ward_level(app_url, page):
+    page.goto(app_url + "/")
+    wait_for_app(page)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Geography").click()
+    page.get_by_role("option", name="Ward", exact=True).click()
+    wait_for_app(page)
+    frame = map_frame(page)
+    page.wait_for_timeout(1000)
+    frame.locator("path.thmaps-area").first.wait_for(timeout=60_000)
+    assert count(frame, "path.thmaps-area") == 20
+    assert_no_error_text(page)
+
+
+@pytest.mark.parametrize("name", ["my_locality", "export", "data_and_sources"])
+def test_page_loads_without_errors(app_url, page, name):
+    page.goto(f"{app_url}/{PAGES[name]}")
+    wait_for_app(page)
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+    main = page.locator("[data-testid='stMain']").inner_text()
+    expected = {"my_locality": "My locality", "export": "Print", "data_and_sources": "Data and sources"}[name]
+    assert expected in main
+    if name == "my_locality":
+        frame = map_frame(page)
+        frame.locator("path.thmaps-area").first.wait_for(timeout=60_000)
+        # North West (the first locality) has its LSOAs drawn; the rest of the borough is context.
+        assert count(frame, "path.thmaps-area") > 20
+    assert_no_error_text(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert page.outside_requests == []
