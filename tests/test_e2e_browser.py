@@ -42,7 +42,8 @@ def page(browser):
 
 
 def wait_for_app(pg, timeout=60_000):
-    pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    """Wait until the page has a heading and the script has stopped running."""
+    pg.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout)
     pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
 
 
@@ -108,6 +109,11 @@ def test_page_loads_without_errors(app_url, page, name):
     main = page.locator("[data-testid='stMain']").inner_text()
     expected = {"my_locality": "My locality", "export": "Print", "data_and_sources": "Data and sources"}[name]
     assert expected in main
+    if name == "export":
+        # The preview is the exact page that is downloaded: wait for it and the download buttons.
+        page.locator("[data-testid='stImage'] img").first.wait_for(timeout=90_000)
+        page.locator("[data-testid='stDownloadButton']").nth(4).wait_for(timeout=90_000)
+        assert page.locator("[data-testid='stDownloadButton']").count() >= 5  # map, HTML, CSV, GeoJSON, GeoPackage
     if name == "my_locality":
         frame = map_frame(page)
         frame.locator("path.thmaps-area").first.wait_for(timeout=60_000)
