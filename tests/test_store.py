@@ -57,6 +57,14 @@ def test_london_chest_hospital_marked_closed():
     assert len(chest) >= 1 and (chest["status"] == "closed").all()
 
 
+def test_repeated_hospital_record_points_to_the_one_kept():
+    fac = store.load_layer("facilities").set_index("facility_id")
+    assert fac.loc["RNJ83", "duplicate_of"] == "R1H83"
+    assert fac.loc["R1H83", "duplicate_of"] == ""
+    assert fac.loc["RNJ83", "geometry"].equals(fac.loc["R1H83", "geometry"])
+    assert "Same site as R1H83" in fac.loc["RNJ83", "note"]
+
+
 def test_no2_tubes_every_year_with_annual_means():
     tubes = store.load_layer("no2_tubes")
     per_year = tubes.groupby("year").size().to_dict()

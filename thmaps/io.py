@@ -445,6 +445,7 @@ def read_gp_practices(source_dir: Path | None = None) -> gpd.GeoDataFrame:
     out["kind"] = "gp_practice"
     out["status"] = "open"
     out["note"] = ""
+    out["duplicate_of"] = ""
     # The source notes that some 2019 names are out of date.
     moved = df["postcode_2019"].map(normalise_postcode) != out["postcode"]
     out.loc[moved, "note"] = "Address is the 2019 one; located at the 2026 postcode"
@@ -457,6 +458,9 @@ def read_gp_practices(source_dir: Path | None = None) -> gpd.GeoDataFrame:
 _NHS_KINDS = {"hospital": "nhs_hospitals", "pharmacy": "nhs_pharmacies", "clinic": "nhs_clinics"}
 #: London Chest Hospital closed in 2015 (source bundle README).
 CLOSED_FACILITIES = {"London Chest Hospital": "Closed in 2015"}
+#: Records the 2014 list repeats under a predecessor organisation code: {code: code of the record kept}.
+#: RNJ (Barts and The London NHS Trust) merged into Barts Health (R1H) in 2012; both list the same site.
+DUPLICATE_FACILITIES = {"RNJ83": "R1H83"}
 
 
 def read_nhs_facilities(kind: str, source_dir: Path | None = None) -> gpd.GeoDataFrame:
@@ -482,6 +486,12 @@ def read_nhs_facilities(kind: str, source_dir: Path | None = None) -> gpd.GeoDat
         closed = out["name"].str.contains(name, case=False, regex=False)
         out.loc[closed, "status"] = "closed"
         out.loc[closed, "note"] = note
+    out["duplicate_of"] = out["facility_id"].map(DUPLICATE_FACILITIES).fillna("")
+    for code, kept in DUPLICATE_FACILITIES.items():
+        repeated = out["facility_id"] == code
+        notes = out.loc[repeated, "note"]
+        out.loc[repeated, "note"] = notes.where(notes == "", notes + "; ") + \
+            f"Same site as {kept}, listed again under a predecessor trust code; drawn once on maps"
     out["source_id"] = source.id
     return points_from_xy(out, "lon", "lat", "EPSG:4326", source.path)
 

@@ -45,7 +45,7 @@ NO2_OBJECTIVE = 40.0
 #: A monthly NO2 tube mean above this (µg/m³) is flagged as a probable data-entry error (London kerbside
 #: monthly means rarely exceed 150; the 2024 table has one of 1230.1).
 NO2_IMPLAUSIBLE_MONTHLY = 300.0
-#: WHO 2021 annual guideline values, µg/m³.
+#: WHO global air quality guidelines (22 September 2021), annual mean guideline levels, µg/m³.
 WHO_GUIDELINES = {"NO2": 10.0, "PM25": 5.0, "PM10": 15.0}
 
 #: Relative tolerance for totals conserved across geography levels.
