@@ -4,20 +4,18 @@ Thin page: widgets -> thmaps.mapspec (what to draw) -> thmaps.webmap (how to dra
 """
 from __future__ import annotations
 
-import threading
-
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from thmaps import mapspec, ui, webmap
+from thmaps import mapspec, ui
 from thmaps.indicators import CATALOGUE, LEVEL_LABELS
 from thmaps.sources import get as get_source
 
 ui.require_store()
 version = ui.store_version()
 
-PAGE_LEVELS = ("lsoa11", "ward", "locality")
+#: London LSOAs give national deciles London-wide context (IMD and its domains only).
+PAGE_LEVELS = ("lsoa11", "ward", "locality", "london_lsoa11")
 
 
 def mappable_levels(indicator_id: str) -> list[str]:
@@ -25,18 +23,6 @@ def mappable_levels(indicator_id: str) -> list[str]:
     ind = CATALOGUE[indicator_id]
     return [lvl for lvl in PAGE_LEVELS
             if lvl in ind.levels or any(s.summary_of == ind.id and lvl in s.levels for s in CATALOGUE.values())]
-
-
-@st.cache_resource(show_spinner="Drawing the map…", max_entries=32)
-def drawn_map(description: mapspec.MapDescription, store_version: float):
-    """Prepared map, folium map and a lock, built once per description and store version.
-
-    ``store_version`` has no leading underscore on purpose: it must be part of the cache key
-    so that a rebuilt store draws a fresh map.  st_folium re-renders (and renames the
-    elements of) the map it is given, so sessions take the lock while drawing it.
-    """
-    prepared = mapspec.prepare(description)
-    return prepared, webmap.render(prepared), threading.Lock()
 
 
 def borough_only_table(indicator_ids) -> pd.DataFrame:
@@ -97,9 +83,10 @@ else:
                                       "40 µg/m³ objective.")
 
     description = mapspec.MapDescription(indicator_id, period=period, level=level, scheme=scheme, k=int(k),
-                                         overlays=overlays, tube_year=int(tube_year))
+                                         overlays=overlays, tube_year=int(tube_year),
+                                         extent="london" if level == "london_lsoa11" else "borough")
     try:
-        prepared, folium_map, lock = drawn_map(description, version)
+        prepared = ui.prepared_map(description, version)
     except mapspec.MapRequestError as exc:
         st.error(f"This map cannot be drawn: {exc}")
         prepared = None
@@ -112,8 +99,10 @@ else:
         st.caption(prepared.subtitle)
         if prepared.description.indicator != indicator_id:
             st.info(next(n for n in prepared.notes if "summarised as" in n))
-        with lock:
-            st_folium(folium_map, key="borough_map", returned_objects=[], height=640, use_container_width=True)
+        try:
+            ui.show_map(description, version, height=640)
+        except Exception as exc:  # a plain message rather than a traceback for the user
+            st.error(f"The interactive map could not be drawn ({type(exc).__name__}: {exc}).")
         ui.footer(prepared)
 
 with st.expander("Indicators not available at sub-borough level", expanded=indicator_id in BOROUGH_ONLY):

@@ -11,12 +11,6 @@ import streamlit as st
 from thmaps import mapspec, profile, settings, ui
 from thmaps.indicators import CATALOGUE
 
-try:  # The web renderer is written in parallel; the rest of the page works without it.
-    from thmaps import webmap
-    from streamlit_folium import st_folium
-except ImportError:  # pragma: no cover - depends on the state of the repository
-    webmap = None
-
 ui.require_store()
 
 VERDICT_LABELS = {"worse": "▲ worse", "better": "▼ better", "similar": "≈ similar",
@@ -56,13 +50,7 @@ try:
     scheme = "national_deciles" if CATALOGUE[map_indicator].national_deciles else "quantiles"
     desc = mapspec.MapDescription(map_indicator, level="lsoa11", scheme=scheme, extent=f"locality:{code}",
                                   overlays=("gp_practices", "s106", "no2_tubes"), tube_year=int(tube_year))
-    prepared = ui.prepared_map(desc, ui.store_version())
-    if webmap is None:
-        st.info("The interactive map is not available in this version of the app (thmaps.webmap is missing); "
-                "the tables below are complete.")
-    else:
-        st_folium(webmap.render(prepared), returned_objects=[], key=f"locality_map_{code}", height=520,
-                  use_container_width=True)
+    prepared = ui.show_map(desc, ui.store_version(), height=520)
     st.caption(prepared.subtitle)
     ui.footer(prepared)
 except Exception as exc:

@@ -3,13 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from thmaps import export, mapspec, printmap, settings, ui
+from thmaps import export, mapspec, printmap, settings, ui, webmap
 from thmaps.indicators import LEVEL_LABELS
-
-try:  # written by another engineer; the page works without it
-    from thmaps import webmap
-except ImportError:  # pragma: no cover - depends on the checkout
-    webmap = None
 
 ui.require_store()
 version = ui.store_version()
@@ -29,6 +24,11 @@ def _print_bytes(description: mapspec.MapDescription, paper: str, orientation: s
 def _data_bytes(description: mapspec.MapDescription, kind: str, store_version: float | None = None) -> bytes:
     prepared = ui.prepared_map(description, store_version)
     return {"csv": export.to_csv, "geojson": export.to_geojson, "gpkg": export.to_geopackage}[kind](prepared)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _standalone_html(description: mapspec.MapDescription, store_version: float | None = None) -> bytes:
+    return webmap.to_standalone_html(ui.prepared_map(description, store_version)).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- choices
@@ -107,17 +107,11 @@ st.download_button(f"Download the map ({fmt.upper()}, {paper} {orientation})", o
 st.subheader("Interactive map and data")
 cols = st.columns(4)
 with cols[0]:
-    to_html = getattr(webmap, "to_standalone_html", None) if webmap is not None else None
-    if to_html is None:
-        st.info("The interactive map download is not available in this version.")
-    else:
-        try:
-            html = to_html(prepared)
-            html = html.encode("utf-8") if isinstance(html, str) else bytes(html)
-            st.download_button("Interactive map (HTML)", html, file_name=f"{stem}.html", mime="text/html",
-                               key="download_html", on_click="ignore")
-        except Exception as exc:
-            st.warning(f"The interactive map could not be exported: {exc}")
+    try:
+        st.download_button("Interactive map (HTML)", _standalone_html(description, version), file_name=f"{stem}.html",
+                           mime="text/html", key="download_html", on_click="ignore")
+    except Exception as exc:
+        st.warning(f"The interactive map could not be exported: {exc}")
 for col, (kind, label) in zip(cols[1:], (("csv", "Data (CSV)"), ("geojson", "Data (GeoJSON, WGS 84)"),
                                           ("gpkg", "Data (GeoPackage, British National Grid)"))):
     with col:

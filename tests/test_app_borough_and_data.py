@@ -24,18 +24,17 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def map_args(at: AppTest) -> dict:
-    """The arguments the page sent to the st_folium component (script, links, height...)."""
-    components = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
-    assert len(components) == 1
-    return json.loads(components[0].proto.json_args)
+def map_page(at: AppTest) -> str:
+    """The HTML page of the one interactive map on the page (an iframe's srcdoc)."""
+    frames = at.get("iframe")
+    assert len(frames) == 1
+    assert frames[0].proto.alt.startswith("Interactive map: ")
+    return frames[0].proto.srcdoc
 
 
-def features(script: str) -> list[dict]:
-    """Features of the choropleth: the first GeoJSON collection in the map script."""
-    match = re.search(r"_add\((?=\{)", script)
-    data, _ = json.JSONDecoder().raw_decode(script[match.end():])
-    return data["features"]
+def features(page: str) -> list[dict]:
+    """Features of the choropleth in the map page."""
+    return webmap.area_features(page)
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
@@ -58,15 +57,14 @@ def test_default_map_is_imd_deciles_by_lsoa():
     assert at.slider(key="k").disabled
     assert at.title[0].value.startswith("Index of Multiple Deprivation: national decile")
     assert "by LSOA 2011 · 2019" in at.caption[0].value
-    args = map_args(at)
-    assert args["js_links"] == [f"{webmap.STATIC_URL}/leaflet.js"]
-    assert args["css_links"] == [f"{webmap.STATIC_URL}/leaflet.css"]
-    assert args["returned_objects"] == []
-    script = args["script"]
+    script = map_page(at)
+    # Leaflet from the app's own static folder, nothing else from anywhere.
+    assert re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]*)"', script) == [
+        f"{webmap.STATIC_URL}/leaflet.js", f"{webmap.STATIC_URL}/leaflet.css"]
+    assert not re.search(r"https?://", script)
     assert len(features(script)) == 144
     assert script.count("L.circleMarker(") == 30          # GP practices are on by default
     assert "1 (most deprived 10%)" in script                # the legend
-    assert not re.search(r"https?://", args["header"] + args["html"])
     footer = " ".join(c.value for c in at.caption)
     assert "English Indices of Deprivation 2019" in footer and "not an official boundary" in footer
     assert (ROOT / "static" / "vendor" / "leaflet" / "leaflet.js").exists()
@@ -88,7 +86,7 @@ def test_laei_no2_with_periods_classes_and_overlays():
     assert "· 2013" in at.caption[0].value
     expected = mapspec.prepare(mapspec.MapDescription("laei_no2", period="2013", scheme="natural_breaks", k=7,
                                                       overlays=("gp_practices", "no2_tubes"), tube_year=2016))
-    script = map_args(at)["script"]
+    script = map_page(at)
     shown = {f["properties"]["code"]: f["properties"]["fill"] for f in features(script)}
     assert shown == dict(zip(expected.areas["code"], expected.areas["colour"]))
     assert len(expected.labels) == 7 and all(json.dumps(label, ensure_ascii=False)[1:-1] in script
@@ -101,14 +99,14 @@ def test_switching_level_maps_wards_and_localities():
     at = run(MAP_PAGE)
     at.selectbox(key="level").select("ward").run()
     assert_clean(at)
-    assert len(features(map_args(at)["script"])) == 20
+    assert len(features(map_page(at))) == 20
     # IMD deciles are LSOA figures: by ward the page maps the summary share, and says so.
     assert at.title[0].value == "Index of Multiple Deprivation: residents in the most deprived 20% nationally"
     assert any("summarised as" in i.value for i in at.info)
     assert any("summarised as" in c.value for c in at.caption)
     at.selectbox(key="level").select("locality").run()
     assert_clean(at)
-    assert len(features(map_args(at)["script"])) == 4
+    assert len(features(map_page(at))) == 4
     assert "by Locality" in at.caption[0].value
 
 
@@ -119,8 +117,7 @@ def test_borough_only_indicators_are_explained_not_mapped():
     assert sorted(listed["indicator"].str.extract(r"Fingertips (\d+)")[0]) == ["93759", "93867"]
     at.selectbox(key="indicator").select("fingertips_pm25").run()
     assert_clean(at)
-    assert at.get("component_instance") == [] or not [
-        c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    assert at.get("iframe") == []
     assert any("cannot be mapped by LSOA, ward or locality" in w.value for w in at.warning)
     table = frame_with(at, "Tower Hamlets")
     assert table["Tower Hamlets"].iloc[0] == 10.22783
@@ -129,12 +126,11 @@ def test_borough_only_indicators_are_explained_not_mapped():
 
 def test_map_is_cached_between_reruns():
     at = run(MAP_PAGE)
-    first = map_args(at)
+    first = map_page(at)
     at.run()
     assert_clean(at)
-    second = map_args(at)
-    # Same map, same component key: the browser keeps the map instead of redrawing it.
-    assert first["script"] == second["script"] and first["key"] == second["key"]
+    # The very same cached page: the browser keeps the map instead of reloading it.
+    assert map_page(at) == first
 
 
 def test_data_page_lists_sources_localities_and_methods():
@@ -158,3 +154,15 @@ def test_data_page_lists_sources_localities_and_methods():
     assert len(frame_with(at, "location_precision")) == 5
     text = " ".join(m.value for m in at.markdown)
     assert "whole ward(s)" in text and "postcode" in text
+
+
+def test_london_lsoa_level_draws_all_london_with_national_deciles():
+    at = run(MAP_PAGE)
+    at.selectbox(key="level").set_value("london_lsoa11").run()
+    assert_clean(at)
+    assert "London · by London LSOA 2011 · 2019" in at.caption[0].value
+    assert len(features(map_page(at))) == 4835
+    # Only IMD and its domains have London-wide LSOA figures: NO2 offers no London LSOA level.
+    at.selectbox(key="indicator").set_value("laei_no2").run()
+    assert_clean(at)
+    assert at.selectbox(key="level").options == ["LSOA 2011", "Ward", "Locality"]

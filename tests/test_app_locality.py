@@ -1,16 +1,13 @@
 """The "My locality" page, run headless with Streamlit's AppTest on the real store."""
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import thmaps
-from thmaps import mapspec, profile, settings
+from thmaps import mapspec, profile, settings, webmap
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "2_My_locality.py")
 
@@ -99,40 +96,19 @@ def test_tube_year_changes_the_tubes_table():
     assert len(tubes) != len(profile.tubes("NE", 2024))
 
 
-def test_map_is_drawn_by_webmap_for_the_locality(monkeypatch):
-    """The page hands webmap.render a prepared map of the locality (a recording stub stands in for webmap)."""
-    import folium
-
-    calls = []
-
-    def render(prepared):
-        calls.append(prepared)
-        minx, miny, maxx, maxy = prepared.extent_geometry.to_crs(settings.CRS_WEB).total_bounds
-        m = folium.Map(tiles=None)
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
-        return m
-
-    stub = types.ModuleType("thmaps.webmap")
-    stub.render = render
-    monkeypatch.setitem(sys.modules, "thmaps.webmap", stub)
-    monkeypatch.setattr(thmaps, "webmap", stub, raising=False)
+def test_map_shows_the_locality_with_its_practices_projects_and_tubes():
     at = run_page("South East")
     assert_clean(at)
-    prepared = calls[-1]
-    assert isinstance(prepared, mapspec.PreparedMap)
-    d = prepared.description
-    assert d.extent == "locality:SE" and d.level == "lsoa11"
-    assert set(d.overlays) == {"gp_practices", "s106", "no2_tubes"}
-    assert prepared.extent_geometry["code"].tolist() == ["SE"]
-    assert len(prepared.overlays["gp_practices"]) == 8
-    assert not any("interactive map is not available" in i.value for i in at.info)
-
-
-def test_page_runs_without_webmap(monkeypatch):
-    """While thmaps.webmap is missing the page says so and shows everything else."""
-    monkeypatch.setitem(sys.modules, "thmaps.webmap", None)  # makes the import fail
-    monkeypatch.delattr(thmaps, "webmap", raising=False)
-    at = run_page("North West")
-    assert_clean(at)
-    assert any("interactive map is not available" in i.value for i in at.info)
-    assert len(at.get("download_button")) == 1
+    frames_ = at.get("iframe")
+    assert len(frames_) == 1 and frames_[0].proto.alt.startswith("Interactive map: Index of Multiple Deprivation")
+    page = frames_[0].proto.srcdoc
+    expected = mapspec.prepare(mapspec.MapDescription("imd_decile", level="lsoa11", scheme="national_deciles",
+                                                      extent="locality:SE", overlays=("gp_practices", "s106", "no2_tubes"),
+                                                      tube_year=2024))
+    assert expected.extent_geometry["code"].tolist() == ["SE"]
+    assert len(expected.overlays["gp_practices"]) == 8
+    shown = webmap.area_features(page)
+    inside = expected.areas[expected.areas["in_extent"]]
+    assert len(inside) == 41  # the South East's LSOAs (by representative point), not all 144
+    assert sorted(f["properties"]["code"] for f in shown) == sorted(inside["code"])
+    assert page.count("L.circleMarker(") == sum(len(expected.overlays[k]) for k in ("gp_practices", "s106", "no2_tubes"))

@@ -48,8 +48,8 @@ def wait_for_app(pg, timeout=60_000):
 
 
 def map_frame(pg):
-    pg.wait_for_selector("iframe[title*='streamlit_folium']", timeout=60_000)
-    return pg.frame_locator("iframe[title*='streamlit_folium']").first
+    pg.wait_for_selector("iframe[title^='Interactive map']", timeout=60_000)
+    return pg.frame_locator("iframe[title^='Interactive map']").first
 
 
 def count(frame, selector: str) -> int:
@@ -100,6 +100,25 @@ def test_borough_map_ward_level(app_url, page):
     assert_no_error_text(page)
 
 
+def test_london_wide_map_decodes_every_lsoa(app_url, page):
+    """The London map's 4,835 LSOAs travel as encoded polylines: the browser must draw them all."""
+    page.goto(app_url + "/")
+    wait_for_app(page)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Geography").click()
+    page.get_by_role("option", name="London LSOA 2011", exact=True).click()
+    wait_for_app(page, timeout=120_000)
+    frame = page.frame_locator("iframe[title^='Interactive map']").first
+    page.wait_for_function(
+        """() => { const f = document.querySelector("iframe[title^='Interactive map']");
+                   return f && f.contentDocument && f.contentDocument.querySelectorAll('path.thmaps-area').length > 4000; }""",
+        timeout=120_000)
+    assert count(frame, "path.thmaps-area") == 4835
+    assert_no_error_text(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "london_lsoa.png"), full_page=True)
+    assert page.outside_requests == []
+
+
 @pytest.mark.parametrize("name", ["my_locality", "export", "data_and_sources"])
 def test_page_loads_without_errors(app_url, page, name):
     page.goto(f"{app_url}/{PAGES[name]}")
@@ -117,8 +136,8 @@ def test_page_loads_without_errors(app_url, page, name):
     if name == "my_locality":
         frame = map_frame(page)
         frame.locator("path.thmaps-area").first.wait_for(timeout=60_000)
-        # North West (the first locality) has its LSOAs drawn; the rest of the borough is context.
-        assert count(frame, "path.thmaps-area") > 20
+        # North West (the first locality): its own LSOAs only.
+        assert count(frame, "path.thmaps-area") == 36
     assert_no_error_text(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -8,6 +8,7 @@ import matplotlib
 import numpy as np
 import pytest
 from matplotlib.colors import to_hex, to_rgb
+import shapely
 from PIL import Image
 from pypdf import PdfReader
 
@@ -165,3 +166,19 @@ def test_wrap_text_fits_width():
     assert len(lines) > 3
     assert all(printmap._text_width_mm(line, 7) <= 100 for line in lines)
     assert " ".join(lines) == " ".join(text.split())
+
+
+def test_london_wide_print_names_the_borough_and_outlines_london():
+    prepared = mapspec.prepare(mapspec.MapDescription("imd_decile", level="london_lsoa11", extent="london",
+                                                      scheme="national_deciles"))
+    outline = prepared.extent_geometry.geometry.iloc[0]
+    # Pinholes and slivers between the generalised LSOAs are dropped from the outline.
+    assert all(p.area >= 1e4 for p in outline.geoms) and all(
+        shapely.Polygon(r).area >= 1e4 for p in outline.geoms for r in p.interiors)
+    with matplotlib.rc_context(printmap._RC):
+        layout = printmap.draw(prepared, "A4", "landscape")
+    assert len(layout.area_codes) == 4835 and layout.context_codes == []
+    root = ET.fromstring(printmap.render(prepared, "A4", "landscape", "svg").decode("utf-8"))
+    texts = _words(" ".join("".join(el.itertext()) for el in root.iter() if el.tag.endswith("text")))
+    assert "Greater London" in texts and "Tower Hamlets" in texts
+    assert "Rest of the borough" not in texts and "North West" not in texts

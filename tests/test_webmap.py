@@ -1,13 +1,14 @@
 """The folium web map: features, colours, overlays, escaping, offline assets, size (real store)."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 
 import folium
 import geopandas as gpd
 import pytest
+import shapely
+import shapely.geometry
 
 from thmaps import mapspec, settings, store, webmap
 
@@ -27,35 +28,14 @@ def full() -> mapspec.PreparedMap:
                                                   tube_year=2024))
 
 
-def area_layer(m: folium.Map) -> folium.GeoJson:
-    """The choropleth: the first GeoJson the renderer adds."""
-    return next(c for c in m._children.values() if isinstance(c, folium.GeoJson))
+def area_layer(m: folium.Map) -> webmap.AreaLayer:
+    """The choropleth layer the renderer adds."""
+    return next(c for c in m._children.values() if isinstance(c, webmap.AreaLayer))
 
 
-def embedded_collections(page: str) -> list[dict]:
-    """Every GeoJSON FeatureCollection embedded in a rendered page (``..._add({...})``)."""
-    out = []
-    for match in re.finditer(r"_add\((?=\{)", page):
-        data, _ = json.JSONDecoder().raw_decode(page[match.end():])
-        out.append(data)
-    return out
-
-
-def styler_colours(page: str, codes) -> dict[str, str]:
-    """Area code -> fillColor from the choropleth's style switch in the rendered page.
-
-    folium lists the codes of each style as ``case`` labels, except the commonest style,
-    which is the ``default`` branch.
-    """
-    start = page.index("switch(feature.properties.code)")
-    end = page.index("default:", start)
-    default = json.loads(re.match(r"\s*return (\{[^}]*\});", page[end + len("default:"):]).group(1))["fillColor"]
-    colours = {code: default for code in codes}
-    for cases, style in re.findall(r'((?:case "[^"]+":\s*)+)return (\{[^}]*\});', page[start:end]):
-        fill = json.loads(style)["fillColor"]
-        for code in re.findall(r'case "([^"]+)"', cases):
-            colours[code] = fill
-    return colours
+def page_colours(page: str) -> dict[str, str]:
+    """Area code -> fill colour, as the browser gets them in the rendered page."""
+    return {f["properties"]["code"]: f["properties"]["fill"] for f in webmap.area_features(page)}
 
 
 @pytest.mark.parametrize("level, expected", sorted(LEVEL_COUNTS.items()))
@@ -64,13 +44,13 @@ def test_one_feature_per_area(prepared_levels, level, expected):
     assert len(prepared.areas) == expected
     m = webmap.render(prepared)
     layer = area_layer(m)
-    assert len(layer.data["features"]) == expected
+    assert len(layer.features) == expected
     page = m.get_root().render()
-    areas = embedded_collections(page)[0]
-    assert len(areas["features"]) == expected
-    assert sorted(f["properties"]["code"] for f in areas["features"]) == sorted(prepared.areas["code"])
+    areas = webmap.area_features(page)
+    assert len(areas) == expected
+    assert sorted(f["properties"]["code"] for f in areas) == sorted(prepared.areas["code"])
     # Only what the tooltip needs travels to the browser.
-    assert set(areas["features"][0]["properties"]) == {"code", "fill", "tip"}
+    assert set(areas[0]["properties"]) == {"code", "fill", "tip"}
 
 
 @pytest.mark.parametrize("level", sorted(LEVEL_COUNTS))
@@ -78,17 +58,15 @@ def test_fill_colour_is_the_prepared_colour(prepared_levels, level):
     prepared = prepared_levels[level]
     expected = dict(zip(prepared.areas["code"], prepared.areas["colour"]))
     m = webmap.render(prepared)
-    layer = area_layer(m)
-    for feature in layer.data["features"]:
-        assert layer.style_function(feature)["fillColor"] == expected[feature["properties"]["code"]]
-    # And in the page the browser gets: the style switch folium writes.
-    assert styler_colours(m.get_root().render(), expected) == expected
+    assert {f["p"]["code"]: f["p"]["fill"] for f in area_layer(m).features} == expected
+    # And in the page the browser gets.
+    assert page_colours(m.get_root().render()) == expected
     assert len(set(expected.values())) == len(prepared.colours) == min(5, len(expected))
 
 
 def test_national_deciles_keep_their_ten_colours(full):
     m = webmap.render(full)
-    colours = styler_colours(m.get_root().render(), full.areas["code"])
+    colours = page_colours(m.get_root().render())
     assert colours == dict(zip(full.areas["code"], full.areas["colour"]))
     assert set(colours.values()) <= set(full.colours) and len(full.colours) == 10
 
@@ -96,9 +74,8 @@ def test_national_deciles_keep_their_ten_colours(full):
 def test_tooltips_give_value_unit_and_rank(prepared_levels):
     prepared = prepared_levels["ward"]
     row = prepared.areas.sort_values("rank").iloc[0]
-    feature = next(f for f in area_layer(webmap.render(prepared)).data["features"]
-                   if f["properties"]["code"] == row["code"])
-    tip = feature["properties"]["tip"]
+    feature = next(f for f in area_layer(webmap.render(prepared)).features if f["p"]["code"] == row["code"])
+    tip = feature["p"]["tip"]
     assert webmap.escape(row["name"]) in tip
     assert f"{row['value']:,.1f} µg/m³" in tip
     assert "rank 1 of 20 in the borough, 1 = highest need" in tip
@@ -109,7 +86,8 @@ def test_overlays_add_the_right_markers(full):
     counts = {key: webmap.overlay_count(m, key) for key in ALL_OVERLAYS}
     assert counts == {key: len(full.overlays[key]) for key in ALL_OVERLAYS}
     assert counts["gp_practices"] == 30
-    assert counts["hospitals"] == 7 and counts["pharmacies"] == 48 and counts["clinics"] == 6
+    # 7 hospital records, one of them the London Chest Hospital again under its old trust code: drawn once.
+    assert counts["hospitals"] == 6 and counts["pharmacies"] == 48 and counts["clinics"] == 6
     assert counts["s106"] == 3 and counts["monitoring_sites"] == 2 and counts["liveable_streets"] == 11
     tubes = store.load_layer("no2_tubes")
     assert 0 < counts["no2_tubes"] <= int((tubes["year"] == 2024).sum())
@@ -156,7 +134,7 @@ def test_nothing_loads_from_the_internet(full):
     assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', page) == [f"{webmap.STATIC_URL}/leaflet.css"]
     assert "$(" not in page and "AwesomeMarkers" not in page  # no jQuery, no icon fonts
 
-    # What streamlit-folium loads: the default_js/default_css of every element (and d3 for a ColorMap).
+    # What folium puts in the page head: the default_js/default_css of every element (and d3 for a ColorMap).
     def walk(element):
         yield element
         for child in getattr(element, "_children", {}).values():
@@ -193,9 +171,29 @@ def test_text_from_data_is_escaped(full):
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert "`${1}`" not in page
-    assert webmap.escape("a`b${c}\\") == "a&#96;b&#36;{c}&#92;"
+    assert webmap.escape("a`b${c}\\") == "a&#96;b&#36;&#123;c&#125;&#92;"
     standalone = webmap.to_standalone_html(hacked)
     assert "<script>alert" not in standalone and "&lt;script&gt;alert" in standalone
+
+
+def test_jinja_markup_in_data_is_not_evaluated(full):
+    """branca compiles each rendered script again as a Jinja template: data must not reach it as markup."""
+    areas = full.areas.copy()
+    areas.loc[areas.index[0], "name"] = "{{ 7 * 191 }} {% if 1 %}x{% endif %} {# c #}"
+    page = webmap.to_html(replace(full, areas=areas))
+    assert "1337" not in page
+    assert "&#123;&#123; 7 * 191 &#125;&#125;" in page
+
+
+def test_encoded_polygons_decode_to_the_web_geometry():
+    lsoa = webmap.web_geometry(store.load_layer("lsoa11"), ["code"])
+    for geom in lsoa.geometry:
+        decoded = shapely.geometry.shape(webmap.decode_polygons(webmap.encode_polygons(geom)))
+        assert decoded.equals_exact(shapely.geometry.MultiPolygon(getattr(geom, "geoms", [geom])), tolerance=1e-9)
+    # Rings that encode to "{{" still reach the browser intact (escaped as {\u007b).
+    page = webmap.to_html(mapspec.prepare(mapspec.MapDescription("imd_decile", scheme="national_deciles")))
+    assert "{\\u007b" in page
+    assert len(webmap.area_features(page)) == 144
 
 
 def test_standalone_html_opens_offline(full):
@@ -210,7 +208,7 @@ def test_standalone_html_opens_offline(full):
     for line in full.attributions:
         assert f"<div>{webmap.escape(line)}</div>" in page
     assert webmap.escape(full.source_line) in page
-    assert len(embedded_collections(page)[0]["features"]) == 144
+    assert len(webmap.area_features(page)) == 144
 
 
 def test_ensure_static_assets(tmp_path):
@@ -244,3 +242,15 @@ def test_lsoa_map_is_small_next_to_explore(prepared_levels):
 def test_unknown_description_is_a_map_request_error():
     with pytest.raises(mapspec.MapRequestError):
         mapspec.prepare(mapspec.MapDescription("fingertips_pm25", level="ward"))
+
+
+def test_london_wide_map_names_the_borough_once():
+    london = mapspec.prepare(mapspec.MapDescription("imd_decile", level="london_lsoa11", extent="london",
+                                                    scheme="national_deciles"))
+    m = webmap.render(london)
+    labels = next(c for c in m._children.values() if isinstance(c, webmap.Labels))
+    assert labels.texts == ["Tower Hamlets"]
+    assert len(area_layer(m).features) == 4835
+    borough = webmap.render(mapspec.prepare(mapspec.MapDescription("imd_decile", scheme="national_deciles")))
+    assert next(c for c in borough._children.values() if isinstance(c, webmap.Labels)).texts == list(
+        settings.LOCALITY_NAMES)

@@ -278,7 +278,13 @@ def _london_outline(store_file: str, mtime: float) -> gpd.GeoDataFrame:
     london = store.load_layer("london_lsoa11")
     # Snapping to a 1 m grid makes the union 2.5x faster; a metre is nothing at London scale.
     outline = shapely.union_all(london.geometry.values, grid_size=1)
-    return gpd.GeoDataFrame({"code": [settings.LONDON_CODE], "name": ["London"]}, geometry=[outline], crs=london.crs)
+    # The generalised LSOAs leave 154 pinholes (under 500 m²) and 8 slivers between them; drawn as an
+    # outline they would speckle the map, so parts and holes under a hectare are dropped.
+    parts = [shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= 1e4])
+             for p in getattr(outline, "geoms", [outline]) if p.area >= 1e4]
+    outline = shapely.MultiPolygon(parts)
+    return gpd.GeoDataFrame({"code": [settings.LONDON_CODE], "name": ["Greater London"]}, geometry=[outline],
+                            crs=london.crs)
 
 
 def extent_geometry(extent: str) -> gpd.GeoDataFrame:
@@ -304,7 +310,8 @@ def overlay_frames(overlays, tube_year: int, extent: str) -> dict[str, gpd.GeoDa
     out = {}
     for key in overlays:
         if key in kinds:
-            frame = facilities[facilities["kind"] == kinds[key]]
+            # A site the source lists twice (under an old trust code) is drawn once.
+            frame = facilities[(facilities["kind"] == kinds[key]) & (facilities["duplicate_of"].fillna("") == "")]
         elif key == "s106":
             frame = store.load_layer("s106_projects")
             frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]

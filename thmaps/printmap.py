@@ -209,7 +209,7 @@ def _extent_name(prepared: PreparedMap) -> str:
     if kind == "borough":
         return settings.BOROUGH_NAME
     name = str(prepared.extent_geometry.iloc[0]["name"])
-    return f"{name} {kind}"
+    return name if kind == "london" else f"{name} {kind}"
 
 
 def _fit_bounds(bounds, box_w: float, box_h: float, pad: float = 0.05):
@@ -288,7 +288,9 @@ def _legend_blocks(prepared: PreparedMap, scale: float) -> list[_Block]:
     kind, _ = parse_extent(prepared.description.extent)
     if kind != "borough":
         rows.append(_Row("line", f"{_extent_name(prepared)}", {"color": EXTENT_EDGE, "linewidth": EXTENT_WIDTH * scale}))
-        rows.append(_Row("patch", "Rest of the borough (context)", {"facecolor": CONTEXT_COLOUR, "edgecolor": "#bdbdbd"}))
+        if kind != "london":  # London-wide every area is mapped: there is no context to grey out
+            rows.append(_Row("patch", "Rest of the borough (context)", {"facecolor": CONTEXT_COLOUR,
+                                                                        "edgecolor": "#bdbdbd"}))
     rows.append(_Row("line", "Locality boundary", {"color": LOCALITY_EDGE, "linewidth": LOCALITY_WIDTH * scale}))
     rows.append(_Row("line", "Borough boundary", {"color": BOROUGH_EDGE, "linewidth": BOROUGH_WIDTH * scale}))
     rows.append(_Row("patch", "Water (Thames and docks)", {"facecolor": WATER_COLOUR, "edgecolor": "none"}))
@@ -443,18 +445,24 @@ def _draw_map(ax, prepared: PreparedMap, scale: float, layout: PrintLayout) -> N
 
 def _draw_labels(ax, prepared: PreparedMap, scale: float, xlim, ylim, mm_per_metre: float) -> None:
     """Locality labels (always) with a white halo; a label that would be cut by the frame is left out."""
-    halo = [patheffects.withStroke(linewidth=3.0 * scale, foreground="white")]
+    halo = [patheffects.Stroke(linewidth=3.0 * scale, foreground="white")]
     kind, code = parse_extent(prepared.description.extent)
     labels = []
-    for _, loc in prepared.localities.iterrows():
-        point = loc.geometry.representative_point()
-        centroid = loc.geometry.centroid
-        if loc.geometry.contains(centroid):
-            point = centroid
-        selected = kind == "locality" and loc["code"] == code
-        size = (10.5 if selected else 9.5) * scale
-        labels.append((point, str(loc["name"]), size, "bold", "normal",
-                       TEXT_COLOUR if (kind == "borough" or selected) else MUTED_TEXT))
+    if kind == "london":
+        # London-wide the four locality names would overlap: name the borough once.
+        borough = prepared.localities.union_all()
+        labels.append((borough.representative_point(), settings.BOROUGH_NAME, 9.5 * scale, "bold", "normal",
+                       TEXT_COLOUR))
+    else:
+        for _, loc in prepared.localities.iterrows():
+            point = loc.geometry.representative_point()
+            centroid = loc.geometry.centroid
+            if loc.geometry.contains(centroid):
+                point = centroid
+            selected = kind == "locality" and loc["code"] == code
+            size = (10.5 if selected else 9.5) * scale
+            labels.append((point, str(loc["name"]), size, "bold", "normal",
+                           TEXT_COLOUR if (kind == "borough" or selected) else MUTED_TEXT))
     if kind == "ward":
         ward = prepared.extent_geometry.iloc[0]
         labels.append((ward.geometry.representative_point(), str(ward["name"]), 9.0 * scale, "normal", "italic",
@@ -465,8 +473,11 @@ def _draw_labels(ax, prepared: PreparedMap, scale: float, xlim, ylim, mm_per_met
         if not (xlim[0] < point.x - half_w and point.x + half_w < xlim[1]
                 and ylim[0] < point.y - half_h and point.y + half_h < ylim[1]):
             continue
-        _text(ax, point.x, point.y, text, size, ha="center", va="center", fontweight=weight, fontstyle=style,
-              color=colour, path_effects=halo, zorder=12, clip_on=True)
+        # The halo alone is drawn as a path, then the label as plain text on top, so that
+        # labels stay selectable, searchable text in PDF and SVG (a path effect turns text into paths).
+        for effects, z in ((halo, 12), (None, 12.1)):
+            _text(ax, point.x, point.y, text, size, ha="center", va="center", fontweight=weight, fontstyle=style,
+                  color=colour, path_effects=effects, zorder=z, clip_on=True)
 
 
 def _draw_north_arrow(ax, scale: float) -> None:

@@ -8,7 +8,7 @@ import html
 
 import streamlit as st
 
-from . import mapspec, settings, store
+from . import mapspec, settings, store, webmap
 from .indicators import CATALOGUE
 
 
@@ -37,6 +37,31 @@ def layer(name: str, store_version: float | None = None):
 def prepared_map(description: mapspec.MapDescription, store_version: float | None = None) -> mapspec.PreparedMap:
     """The prepared map for a description, shared by every session (treat as read-only)."""
     return mapspec.prepare(description)
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=32)
+def map_html(description: mapspec.MapDescription, store_version: float | None = None) -> str:
+    """The interactive map's HTML page, rendered once per description and store version for every session."""
+    return webmap.to_html(prepared_map(description, store_version))
+
+
+def show_map(description: mapspec.MapDescription, store_version: float, height: int) -> mapspec.PreparedMap:
+    """Draw the interactive map of ``description`` and return its prepared map.
+
+    The map is our own HTML (every piece of data text escaped by :mod:`thmaps.webmap`) in an iframe,
+    rendered once and cached: a rerun sends the same page, which the browser does not reload, and
+    panning or clicking the map never reruns the script. streamlit-folium re-renders the folium object on
+    every rerun (1.7 s for the London-wide map) and renames its elements as it goes, which breaks a map
+    object shared between sessions.
+
+    Raises
+    ------
+    mapspec.MapRequestError
+        If the description cannot be met.
+    """
+    prepared = prepared_map(description, store_version)
+    st.iframe(map_html(description, store_version), height=height, alt=f"Interactive map: {prepared.title}")
+    return prepared
 
 
 def indicator_options(level: str | None = None) -> dict[str, str]:

@@ -25,8 +25,10 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import polyline
 import shapely
 from branca.element import Element, MacroElement
+from folium.map import Layer
 from jinja2 import Template
 
 from . import mapspec, settings
@@ -59,7 +61,9 @@ def escape(value) -> str:
 
     Besides ``& < > " '`` (:func:`html.escape`), the backtick, ``$`` and the
     backslash become entities: folium places some text inside JavaScript template
-    literals, where those characters would otherwise be live.
+    literals, where those characters would otherwise be live.  Braces become entities
+    too: branca compiles each element's rendered script as a Jinja template again, so
+    ``{{ ... }}`` in data would otherwise be evaluated.
 
     Parameters
     ----------
@@ -73,12 +77,26 @@ def escape(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return ""
     text = _html.escape(str(value), quote=True)
-    return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+    return (text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
 
 
 def _js(text: str) -> str:
     """A JavaScript string literal safe to place inside a ``<script>`` element."""
-    return json.dumps(text, ensure_ascii=False).replace("</", "<\\/")
+    return _script_json(text)
+
+
+def _script_json(value) -> str:
+    """JSON safe to place inside a ``<script>`` element that branca compiles again as a Jinja template.
+
+    ``</`` would end the script; ``{{``, ``{%`` and ``{#`` would open Jinja markup.  Outside strings JSON
+    puts a quote or a closing brace after ``{``, so these pairs only occur inside strings, where the
+    second character can be written as a ``\\u`` escape.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for pair, escaped in (("</", "<\\/"), ("{{", "{\\u007b"), ("{%", "{\\u0025"), ("{#", "{\\u0023")):
+        text = text.replace(pair, escaped)
+    return text
 
 
 def _number(value, digits: int = 1) -> str | None:
@@ -175,6 +193,49 @@ def _feature_collection(frame: gpd.GeoDataFrame, properties) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def encode_polygons(geometry) -> list[list[str]]:
+    """A (Multi)Polygon in EPSG:4326 as polygons of rings in Google's Encoded Polyline Algorithm Format.
+
+    Five decimals (about a metre), each vertex stored as the change from the one before: three
+    to four characters a vertex instead of about twenty in GeoJSON, which is what keeps the
+    London-wide map (4,835 LSOAs) small.  :data:`DECODE_JS` turns it back into GeoJSON in the browser.
+    """
+    polygons = geometry.geoms if geometry.geom_type == "MultiPolygon" else [geometry]
+    return [[polyline.encode(list(ring.coords), precision=5, geojson=True) for ring in (p.exterior, *p.interiors)]
+            for p in polygons]
+
+
+def decode_polygons(polygons: list[list[str]]) -> dict:
+    """The inverse of :func:`encode_polygons`: a GeoJSON MultiPolygon geometry (for tests and readers)."""
+    return {"type": "MultiPolygon",
+            "coordinates": [[[list(xy) for xy in polyline.decode(ring, precision=5, geojson=True)] for ring in polygon]
+                            for polygon in polygons]}
+
+
+#: Browser side of :func:`encode_polygons` (the algorithm as Google documents it), defined once per page.
+DECODE_JS = """<script>
+function thmapsDecodeRing(s) {
+    var out = [], lat = 0, lng = 0, i = 0;
+    while (i < s.length) {
+        for (var k = 0; k < 2; k++) {
+            var shift = 0, result = 0, b;
+            do { b = s.charCodeAt(i++) - 63; result |= (b & 31) << shift; shift += 5; } while (b >= 32);
+            var delta = (result & 1) ? ~(result >> 1) : (result >> 1);
+            if (k === 0) { lat += delta; } else { lng += delta; }
+        }
+        out.push([lng / 1e5, lat / 1e5]);
+    }
+    return out;
+}
+function thmapsDecodeAreas(data) {
+    return {type: "FeatureCollection", features: data.map(function (f) {
+        return {type: "Feature", properties: f.p,
+                geometry: {type: "MultiPolygon", coordinates: f.g.map(function (p) { return p.map(thmapsDecodeRing); })}};
+    })};
+}
+</script>"""
+
+
 # --------------------------------------------------------------------------- small Leaflet elements
 
 class _Bind(MacroElement):
@@ -197,6 +258,56 @@ class _Bind(MacroElement):
         self._name = "Bind"
         self.tooltip = _js(tooltip) if tooltip else ""
         self.popup = _js(popup) if popup else ""
+
+
+class AreaLayer(Layer):
+    """The choropleth: one Leaflet GeoJSON layer built in the browser from encoded polygons.
+
+    folium's own GeoJson writes every coordinate in full and a style ``switch`` with a case per
+    feature; this writes each area once, as ``{"p": properties, "g": encoded polygons}``.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        EPSG:4326 polygons (from :func:`web_geometry`) with ``code``, ``fill`` and ``tip``
+        (escaped HTML) columns.
+    name : str
+        Layer name in the layer control (escaped).
+    source : str
+        Escaped HTML added under every tooltip (written once, not per feature).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON(thmapsDecodeAreas(/*thmaps-areas*/{{ this.data }}), {
+            style: function (f) { return Object.assign({}, {{ this.style }}, {fillColor: f.properties.fill}); },
+            onEachFeature: function (f, l) {
+                l.bindTooltip(f.properties.tip + {{ this.source }}, {sticky: true});
+                l.on({
+                    mouseover: function (e) { e.target.setStyle({{ this.highlight }}); },
+                    mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }
+                });
+            }
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, frame: gpd.GeoDataFrame, name: str, source: str):
+        super().__init__(name=name, overlay=True, control=True)
+        self._name = "AreaLayer"
+        self.features = [{"p": {"code": row.code, "fill": row.fill, "tip": row.tip}, "g": encode_polygons(row.geometry)}
+                         for row in frame.itertuples()]
+        self.data = _script_json(self.features)
+        self.style = json.dumps(AREA_STYLE)
+        self.highlight = json.dumps({"weight": 2.5, "color": "#000000"})
+        self.source = _js(source)
+
+
+def area_features(page: str) -> list[dict]:
+    """The choropleth's features (GeoJSON dicts) read back from a map page written by :func:`to_html`."""
+    start = page.index("/*thmaps-areas*/") + len("/*thmaps-areas*/")
+    data, _ = json.JSONDecoder().raw_decode(page[start:])
+    return [{"type": "Feature", "properties": f["p"], "geometry": decode_polygons(f["g"])} for f in data]
 
 
 class Legend(MacroElement):
@@ -277,6 +388,23 @@ class Labels(MacroElement):
                                  ensure_ascii=False).replace("</", "<\\/")
 
 
+class _FitBounds(MacroElement):
+    """Fit the map to its extent at once: folium's fit_bounds animates from ``zoom_start``,
+    which for the London-wide map leaves a half-drawn, still-zooming map for a moment."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds }},
+            {paddingTopLeft: [10, 10], paddingBottomRight: [200, 10], animate: false});
+        {% endmacro %}
+    """)
+
+    def __init__(self, south: float, west: float, north: float, east: float):
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = json.dumps([[south, west], [north, east]])
+
+
 class _Attribution(MacroElement):
     """Add the data attribution lines to Leaflet's attribution control."""
 
@@ -313,14 +441,14 @@ _CSS = f"""<style>
 def _set_assets(m: folium.Map, static_url: str) -> None:
     """Load Leaflet from ``static_url`` only (no jQuery, Bootstrap or Font Awesome from a CDN).
 
-    streamlit-folium loads the ``default_js``/``default_css`` of every element,
-    so these instance attributes are all it will fetch for the map.
+    folium writes the ``default_js``/``default_css`` of every element into the page's head,
+    so these instance attributes are all the map will fetch.
     """
     m.default_js = [("leaflet", f"{static_url}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{static_url}/leaflet.css")]
 
 
-def _area_layer(prepared: mapspec.PreparedMap) -> folium.GeoJson:
+def _area_layer(prepared: mapspec.PreparedMap) -> AreaLayer:
     d = prepared.description
     indicator = CATALOGUE[d.indicator]
     areas = prepared.areas[prepared.areas["in_extent"]]
@@ -332,16 +460,8 @@ def _area_layer(prepared: mapspec.PreparedMap) -> folium.GeoJson:
                     f"{escape(rank_text(row.rank, row.n_ranked, indicator.higher_is_worse, d.level))}")
     web["tip"] = tips
     web["fill"] = web["colour"]
-    data = _feature_collection(web, ("code", "fill", "tip"))
     source = f"<br><small>{escape(prepared.legend_title)}<br>{escape(prepared.source_line.split('. Method:')[0])}</small>"
-    # The shared source line is written once in the script rather than into every feature.
-    on_each = folium.JsCode(f"function (f, l) {{ l.bindTooltip(f.properties.tip + {_js(source)}, {{sticky: true}}); }}")
-    style = dict(AREA_STYLE)
-    return folium.GeoJson(
-        data, name=escape(prepared.title), control=True,
-        style_function=lambda f: {**style, "fillColor": f["properties"]["fill"]},
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        on_each_feature=on_each)
+    return AreaLayer(web, name=escape(prepared.title), source=source)
 
 
 def _locality_layers(prepared: mapspec.PreparedMap) -> list[MacroElement]:
@@ -350,8 +470,14 @@ def _locality_layers(prepared: mapspec.PreparedMap) -> list[MacroElement]:
     data = _feature_collection(outline, ("code",))
     lines = folium.GeoJson(data, name="Localities", control=False, interactive=False,
                            style_function=lambda f: dict(LOCALITY_STYLE))
-    points = gpd.GeoSeries(loc.geometry.representative_point(), crs=loc.crs).to_crs(settings.CRS_WEB)
-    labels = Labels([(round(p.y, 5), round(p.x, 5), name) for name, p in zip(loc["name"], points)])
+    if prepared.description.extent == "london":
+        # Four locality names would pile on top of each other London-wide: name the borough once.
+        names = [settings.BOROUGH_NAME]
+        points = gpd.GeoSeries([loc.union_all().representative_point()], crs=loc.crs).to_crs(settings.CRS_WEB)
+    else:
+        names = list(loc["name"])
+        points = gpd.GeoSeries(loc.geometry.representative_point(), crs=loc.crs).to_crs(settings.CRS_WEB)
+    labels = Labels([(round(p.y, 5), round(p.x, 5), name) for name, p in zip(names, points)])
     return [lines, labels]
 
 
@@ -538,6 +664,7 @@ def render(prepared: mapspec.PreparedMap, static_url: str = STATIC_URL, height: 
                    control_scale=True, zoom_snap=0.25, zoom_delta=0.5, font_size="12px")
     _set_assets(m, static_url)
     m.get_root().header.add_child(Element(_CSS), name="thmaps_css")
+    m.get_root().header.add_child(Element(DECODE_JS), name="thmaps_decode")
     _area_layer(prepared).add_to(m)
     for layer in _locality_layers(prepared):
         layer.add_to(m)
@@ -571,7 +698,7 @@ def render(prepared: mapspec.PreparedMap, static_url: str = STATIC_URL, height: 
     _Attribution(prepared.attributions).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     # Keep the area clear of the legend (bottom right) and the layer control (top right).
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(200, 10))
+    _FitBounds(miny, minx, maxy, maxx).add_to(m)
     return m
 
 
