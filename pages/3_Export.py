@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from thmaps import export, mapspec, printmap, settings, ui, webmap
-from thmaps.indicators import LEVEL_LABELS
+from thmaps.indicators import CATALOGUE, LEVEL_LABELS
 
 ui.require_store()
 version = ui.store_version()
@@ -44,8 +44,6 @@ with left:
     except mapspec.MapRequestError as exc:
         st.error(str(exc))
         st.stop()
-    from thmaps.indicators import CATALOGUE
-
     periods = list(CATALOGUE[resolved.indicator].periods)
     period = st.selectbox("Period", periods[::-1], key="export_period")
     scheme = st.selectbox("Classification", list(mapspec.SCHEMES), format_func=mapspec.SCHEMES.get,
@@ -59,9 +57,14 @@ with left:
     if "no2_tubes" in overlays:
         tube_year = st.selectbox("Diffusion tube year", mapspec.TUBE_YEARS[::-1], key="export_tube_year")
 with right:
-    extent_kind = st.radio("Area shown", ["Borough", "Locality", "Ward"], horizontal=True, key="export_extent_kind")
+    # London LSOAs can be shown London-wide or for the borough only (mapspec.resolve says why).
+    extent_kinds = ["London", "Borough"] if level == "london_lsoa11" else ["Borough", "Locality", "Ward"]
+    extent_kind = st.radio("Area shown", extent_kinds, horizontal=True,
+                           key="export_extent_london" if level == "london_lsoa11" else "export_extent_kind")
     extent = "borough"
-    if extent_kind == "Locality":
+    if extent_kind == "London":
+        extent = "london"
+    elif extent_kind == "Locality":
         extent = "locality:" + st.selectbox("Locality", settings.LOCALITY_NAMES, key="export_locality")
     elif extent_kind == "Ward":
         wards = ui.layer("wards", version).sort_values("name")

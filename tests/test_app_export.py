@@ -21,7 +21,7 @@ def test_export_page_runs_with_download_buttons():
     for label in ("Data (CSV)", "Data (GeoJSON, WGS 84)", "Data (GeoPackage, British National Grid)"):
         assert label in labels
     assert len(at.get("image")) == 1  # the preview of the page
-    assert at.info or len(labels) == 5  # HTML download once thmaps.webmap exists, a plain note before
+    assert "Interactive map (HTML)" in labels and len(labels) == 5
 
 
 def test_export_page_locality_png_and_overlays():
@@ -43,3 +43,16 @@ def test_export_page_ward_svg_a3():
     assert not at.exception
     assert not at.error
     assert any(label.startswith("Download the map (SVG, A3") for label in _labels(at))
+
+
+def test_export_page_london_wide():
+    at = AppTest.from_file(PAGE, default_timeout=300).run()
+    at.selectbox(key="export_level").set_value("london_lsoa11").run()
+    assert at.radio(key="export_extent_london").options == ["London", "Borough"]
+    assert at.radio(key="export_extent_london").value == "London"
+    assert not at.exception
+    assert not at.error
+    assert any("4,835 LSOAs" in c.value for c in at.caption)  # the classification note
+    assert any(label.startswith("Download the map (PDF") for label in _labels(at))
+    at.radio(key="export_extent_london").set_value("Borough").run()
+    assert not at.exception and not at.error
