@@ -153,6 +153,12 @@ def test_legend_inside_the_map(full):
         assert f"background:{colour}" in legend.html and webmap.escape(label) in legend.html
     assert "1 (most deprived 10%)" in legend.html
     assert "L.control(" in m.get_root().render()
+    # Every overlay that is on has its symbol in the legend, drawn as on the map.
+    for key in set(ALL_OVERLAYS) - {"no2_tubes"}:  # tubes: one row per objective status, below
+        assert webmap.escape(mapspec.OVERLAYS[key]) in legend.html, key
+    assert "NO2 tube &gt; 40 µg/m³ (2024, bias-adj.)" in legend.html
+    assert (f'background:{webmap.OVERLAY_FILLS["s106"]};border:2px solid {webmap.OVERLAY_COLOURS["s106"]}"></i>'
+            f'{webmap.escape(mapspec.OVERLAYS["s106"])}') in legend.html
 
 
 def test_text_from_data_is_escaped(full):

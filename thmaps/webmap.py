@@ -50,6 +50,8 @@ OVERLAY_COLOURS = {"gp_practices": "#08306b", "hospitals": "#6a51a3", "pharmacie
                    "clinics": "#c51b7d", "s106": "#3f007d", "monitoring_sites": "#000000",
                    "liveable_streets": "#4d4d4d", "closed": "#737373",
                    "no2_above": "#b2182b", "no2_below": "#2166ac", "no2_missing": "#969696"}
+#: Fills of the ringed point symbols (the ring takes the overlay colour); other points are filled with it.
+OVERLAY_FILLS = {"gp_practices": "#ffffff", "s106": "#fdae6b", "monitoring_sites": "#ffff33"}
 
 _LEAFLET_FILES = ("leaflet.js", "leaflet.css")
 
@@ -320,8 +322,8 @@ class Legend(MacroElement):
     labels, colours : list of str
         One per class, in class order.
     extra : list of tuple
-        Further ``(label, colour)`` rows, for example "no data", or ``(label, colour, "c")``
-        for a round (point) symbol.
+        Further ``(label, colour)`` rows, for example "no data", ``(label, colour, "c")``
+        for a round (point) symbol, or ``(label, fill, "c", outline)`` for a ringed one.
     note : str
         A line under the classes (classification scheme).
     """
@@ -348,8 +350,9 @@ class Legend(MacroElement):
         rows = [(label, colour) for label, colour in zip(labels, colours)] + list(extra)
         self.rows = rows
         items = "".join(
-            f'<div class="r"><i class="{escape(shape)}" style="background:{escape(colour)}"></i>{escape(label)}</div>'
-            for label, colour, shape in ((*row, "")[:3] for row in rows))
+            f'<div class="r"><i class="{escape(shape)}" style="background:{escape(colour)}'
+            f'{";border:2px solid " + escape(outline) if outline else ""}"></i>{escape(label)}</div>'
+            for label, colour, shape, outline in ((*row, "", "")[:4] for row in rows))
         body = f'<div class="t">{escape(title)}</div>{items}'
         if note:
             body += f'<div class="n">{escape(note)}</div>'
@@ -519,8 +522,8 @@ def _gp_layer(frame, group) -> None:
                                      ("Registered patients", _number(size, 0)), ("PCN", row.get("pcn")),
                                      ("Location from", row.get("coord_source")), ("Note", row.get("note"))], src)
         # A ring (white fill) so practices stand apart from the filled NO2 tube dots.
-        _circle(group, point, tip, popup, radius, OVERLAY_COLOURS["gp_practices"], fill="#ffffff", fill_opacity=0.45,
-                weight=2.2)
+        _circle(group, point, tip, popup, radius, OVERLAY_COLOURS["gp_practices"], fill=OVERLAY_FILLS["gp_practices"],
+                fill_opacity=0.45, weight=2.2)
 
 
 def _facility_layer(key, frame, group) -> None:
@@ -551,7 +554,8 @@ def _s106_layer(frame, group) -> None:
                                         ("of which CIL", _number(row.get("cil_gbp"), 0)),
                                         ("Year", year or "not stated"), ("Decision", row.get("decision_type")),
                                         ("Location precision", row.get("location_precision"))], src)
-        _circle(group, point, tip, popup, 9, OVERLAY_COLOURS["s106"], fill="#fdae6b", fill_opacity=0.9, weight=2.5)
+        _circle(group, point, tip, popup, 9, OVERLAY_COLOURS["s106"], fill=OVERLAY_FILLS["s106"], fill_opacity=0.9,
+                weight=2.5)
 
 
 def _tube_layer(frame, group, year: int) -> None:
@@ -590,8 +594,8 @@ def _sites_layer(frame, group) -> None:
                        [("NO2 2018 annual mean", f"{no2} µg/m³" if no2 else "not measured"),
                         ("PM10 2018 annual mean", f"{pm10} µg/m³" if pm10 else "not measured"),
                         ("UK objective (NO2, PM10)", f"{settings.NO2_OBJECTIVE:g} µg/m³")], src)
-        _circle(group, point, tip, popup, 8, OVERLAY_COLOURS["monitoring_sites"], fill="#ffff33", fill_opacity=1,
-                weight=2.5)
+        _circle(group, point, tip, popup, 8, OVERLAY_COLOURS["monitoring_sites"],
+                fill=OVERLAY_FILLS["monitoring_sites"], fill_opacity=1, weight=2.5)
 
 
 def _liveable_layer(frame, group) -> None:
@@ -690,6 +694,13 @@ def render(prepared: mapspec.PreparedMap, static_url: str = STATIC_URL, height: 
     extra = []
     if (prepared.areas.loc[prepared.areas["in_extent"], "class_index"] < 0).any():
         extra.append(("no data", mapspec.NO_DATA_COLOUR))
+    # The point overlays' symbols, as the layer builders draw them.
+    for key in d.overlays:
+        if key in ("gp_practices", "s106", "monitoring_sites", "hospitals", "pharmacies", "clinics"):
+            fill = OVERLAY_FILLS.get(key, OVERLAY_COLOURS[key])
+            extra.append((mapspec.OVERLAYS[key], fill, "c", OVERLAY_COLOURS[key]))
+    if "liveable_streets" in d.overlays:
+        extra.append((mapspec.OVERLAYS["liveable_streets"], "#ffffff", "", OVERLAY_COLOURS["liveable_streets"]))
     if "no2_tubes" in d.overlays:
         extra += [(f"NO2 tube > {settings.NO2_OBJECTIVE:g} µg/m³ ({d.tube_year}, bias-adj.)", OVERLAY_COLOURS["no2_above"], "c"),
                   (f"NO2 tube ≤ {settings.NO2_OBJECTIVE:g} µg/m³", OVERLAY_COLOURS["no2_below"], "c")]
