@@ -98,6 +98,18 @@ def test_monitoring_sites_are_tower_hamlets_laqn():
     assert set(store.load_layer("monitoring_sites")["site_code"]) == {"TH2", "TH4"}
 
 
+def test_points_on_a_ward_boundary_name_the_ward_across_it():
+    sites = store.load_layer("monitoring_sites").set_index("site_code")
+    # TH2 (the bundle calls it St Dunstan's) stands 10 m north of the Bethnal Green East / St Dunstan's boundary.
+    assert sites.loc["TH2", "ward_name"] == "Bethnal Green East"
+    assert sites.loc["TH2", "boundary_ward"] == "St Dunstan's"
+    assert sites.loc["TH4", "ward_name"] == "Lansbury" and sites.loc["TH4", "boundary_ward"] == ""
+    tubes = store.load_layer("no2_tubes")
+    on_boundary = tubes[(tubes["year"] == 2024) & (tubes["boundary_ward"] != "")]
+    assert len(on_boundary) == 26
+    assert (on_boundary["boundary_ward"] != on_boundary["ward_name"]).all()
+
+
 def test_water_background_covers_the_thames():
     water = store.load_layer("water")
     # The Thames between Tower Bridge and the Isle of Dogs is several km² within the frame.

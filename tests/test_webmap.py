@@ -92,6 +92,8 @@ def test_overlays_add_the_right_markers(full):
     tubes = store.load_layer("no2_tubes")
     assert 0 < counts["no2_tubes"] <= int((tubes["year"] == 2024).sum())
     page = m.get_root().render()
+    # The TH2 monitor stands on the ward boundary road: its popup names both wards.
+    assert "Bethnal Green East, on the boundary with St Dunstan&#x27;s (within 25 m)" in page
     points = sum(v for k, v in counts.items() if k != "liveable_streets")
     assert page.count("L.circleMarker(") == points
     assert "L.marker(" in page  # locality labels only (DivIcon), never icon markers for data

@@ -114,6 +114,11 @@ def assign_areas(points: gpd.GeoDataFrame, areas: dict[str, gpd.GeoDataFrame], l
         out[column] = hit["code"].reindex(out.index)
     ward_names = dict(zip(areas["wards"]["code"], areas["wards"]["name"]))
     out["ward_name"] = out["ward_code"].map(ward_names)
+    circles = gpd.GeoDataFrame(geometry=out.geometry.buffer(settings.WARD_BOUNDARY_METRES), crs=out.crs)
+    near = gpd.sjoin(circles, areas["wards"][["code", "geometry"]], how="inner", predicate="intersects")
+    near = near[near["code"].values != out.loc[near.index, "ward_code"].values]
+    near_names = near["code"].map(ward_names)
+    out["boundary_ward"] = near_names.groupby(level=0).agg(lambda n: " and ".join(sorted(set(n)))).reindex(out.index).fillna("")
     out["locality"] = out["ward_code"].map(dict(zip(localities["ward_code"], localities["locality"])))
     out["in_borough"] = out["ward_code"].notna()
     return out

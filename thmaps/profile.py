@@ -497,7 +497,8 @@ def tubes(locality: str, year: int = TUBE_YEARS[-1]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``site_no``, ``location``, ``ward``, ``annual_mean_bias_adjusted`` (µg/m³), ``exceeds 40 µg/m³``
+        ``site_no``, ``location``, ``ward``, ``on boundary with`` (another ward within
+        :data:`thmaps.settings.WARD_BOUNDARY_METRES`), ``annual_mean_bias_adjusted`` (µg/m³), ``exceeds 40 µg/m³``
         (``"yes"``, ``"no"`` or ``"not judged"``: no mean, or a suspect month), ``annual_mean_raw``,
         ``months_measured``, ``site_type`` and ``note`` (quality and bias-adjustment notes), highest first.
 
@@ -516,7 +517,7 @@ def tubes(locality: str, year: int = TUBE_YEARS[-1]) -> pd.DataFrame:
     exceeds = t["objective_status"].map({"above": "yes", "at or below": "no"}).fillna("not judged").to_numpy()
     out = pd.DataFrame({
         "site_no": t["site_no"], "location": t["location"], "ward": t["ward_name"],
-        "annual_mean_bias_adjusted": adj, f"exceeds {settings.NO2_OBJECTIVE:g} µg/m³": exceeds,
+        "on boundary with": t["boundary_ward"], "annual_mean_bias_adjusted": adj, f"exceeds {settings.NO2_OBJECTIVE:g} µg/m³": exceeds,
         "annual_mean_raw": pd.to_numeric(t["annual_mean_raw"], errors="coerce"),
         "months_measured": pd.to_numeric(t["months_measured"], errors="coerce").astype("Int64"),
         "site_type": t["site_type"],

@@ -48,6 +48,10 @@ NO2_IMPLAUSIBLE_MONTHLY = 300.0
 #: WHO global air quality guidelines (22 September 2021), annual mean guideline levels, µg/m³.
 WHO_GUIDELINES = {"NO2": 10.0, "PM25": 5.0, "PM10": 15.0}
 
+#: A point this close (metres) to another ward is reported as on the boundary with it: diffusion tubes
+#: and monitors stand on roads, and main roads are often ward boundaries (TH2 is 10 m from one).
+WARD_BOUNDARY_METRES = 25.0
+
 #: Relative tolerance for totals conserved across geography levels.
 CONSERVATION_TOLERANCE = 0.001
 

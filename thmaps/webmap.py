@@ -503,6 +503,18 @@ def _circle(group, point, tooltip: str, popup: str, radius: float, colour: str, 
     marker.add_to(group)
 
 
+def _ward_text(row) -> str:
+    """The ward a point lies in, and the ward across the road where it stands on a boundary."""
+    ward = row.get("ward_name")
+    ward = "" if ward is None or pd.isna(ward) else str(ward)
+    near = row.get("boundary_ward")
+    near = "" if near is None or pd.isna(near) else str(near)
+    if not near:
+        return ward or "outside the borough"
+    within = f"within {settings.WARD_BOUNDARY_METRES:g} m"
+    return f"{ward}, on the boundary with {near} ({within})" if ward else f"outside the borough, {within} of {near}"
+
+
 def _popup(title: str, rows, source: str) -> str:
     body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows if v not in (None, ""))
     return (f"<b>{escape(title)}</b><table style='font-size:11px;text-align:left'>{body}</table>"
@@ -518,7 +530,7 @@ def _gp_layer(frame, group) -> None:
         radius = 3 + 11 * np.sqrt(size / biggest) if pd.notna(size) else 4
         tip = f"<b>{escape(row['name'])}</b><br>{escape(_number(size, 0) or 'no')} registered patients"
         popup = _popup(row["name"], [("ODS code", row.get("facility_id")), ("Address", row.get("address")),
-                                     ("Postcode", row.get("postcode")),
+                                     ("Postcode", row.get("postcode")), ("Ward", _ward_text(row)),
                                      ("Registered patients", _number(size, 0)), ("PCN", row.get("pcn")),
                                      ("Location from", row.get("coord_source")), ("Note", row.get("note"))], src)
         # A ring (white fill) so practices stand apart from the filled NO2 tube dots.
@@ -535,7 +547,8 @@ def _facility_layer(key, frame, group) -> None:
         label = f"{kind} (CLOSED)" if closed else kind
         tip = f"<b>{escape(row['name'])}</b><br>{escape(label)}" + (f": {escape(row.get('note'))}" if closed else "")
         popup = _popup(row["name"], [("Type", label), ("Status", status), ("Address", row.get("address")),
-                                     ("Postcode", row.get("postcode")), ("Note", row.get("note"))], src)
+                                     ("Postcode", row.get("postcode")), ("Ward", _ward_text(row)),
+                                     ("Note", row.get("note"))], src)
         if closed:
             # A closed site stays on the map (it was in the 2014 list) but hollow, grey and dashed.
             _circle(group, point, tip, popup, 6, OVERLAY_COLOURS["closed"], fill="#ffffff", fill_opacity=0.6, dash="3 3")
@@ -576,7 +589,8 @@ def _tube_layer(frame, group, year: int) -> None:
         tip = (f"<b>{escape(row['location'])}</b><br>NO2 {year}: {escape(adj or 'n/a')} µg/m³ bias-adjusted "
                f"({escape(raw or 'n/a')} raw)<br>{escape(verdict)}")
         popup = _popup(f"NO2 diffusion tube {row.get('site_no')}: {row['location']}",
-                       [("Year", str(year)), ("Bias-adjusted annual mean", f"{adj} µg/m³" if adj else "n/a"),
+                       [("Year", str(year)), ("Ward", _ward_text(row)),
+                        ("Bias-adjusted annual mean", f"{adj} µg/m³" if adj else "n/a"),
                         ("Raw annual mean", f"{raw} µg/m³" if raw else "n/a"), ("Against objective", verdict),
                         ("Adjustment", row.get("adjustment_note")),
                         ("Site type", row.get("site_type")),
@@ -591,7 +605,8 @@ def _sites_layer(frame, group) -> None:
         tip = (f"<b>{escape(row['site_name'])} ({escape(row['site_code'])})</b><br>2018 annual mean: "
                f"NO2 {escape(no2 or 'not measured')}, PM10 {escape(pm10 or 'not measured')} µg/m³")
         popup = _popup(f"Automatic monitoring site {row['site_code']}: {row['site_name']}",
-                       [("NO2 2018 annual mean", f"{no2} µg/m³" if no2 else "not measured"),
+                       [("Ward", _ward_text(row)),
+                        ("NO2 2018 annual mean", f"{no2} µg/m³" if no2 else "not measured"),
                         ("PM10 2018 annual mean", f"{pm10} µg/m³" if pm10 else "not measured"),
                         ("UK objective (NO2, PM10)", f"{settings.NO2_OBJECTIVE:g} µg/m³")], src)
         _circle(group, point, tip, popup, 8, OVERLAY_COLOURS["monitoring_sites"],
