@@ -99,6 +99,13 @@ show_table("s106_projects", ["project", "total_gbp", "year", "location", "locati
            column_config={"total_gbp": st.column_config.NumberColumn("total (£)", format="£%,.0f"),
                           "year": st.column_config.NumberColumn(format="%d")})
 
+st.subheader("Points on ward boundaries and repeated records")
+st.write(f"Diffusion tubes and monitors stand on roads, and main roads are often ward boundaries. A point within "
+         f"{settings.WARD_BOUNDARY_METRES:g} m of another ward is assigned to the ward it falls in, and the ward "
+         "across the road is named beside it (`boundary_ward`; in popups and the locality tube table). The 2014 NHS "
+         "list repeats the London Chest Hospital (closed 2015) under its old trust code RNJ83: the record is kept, "
+         "marked `duplicate_of` R1H83, and drawn once.")
+
 st.header("Other settings")
 st.write(f"NO2 annual mean objective {settings.NO2_OBJECTIVE:g} µg/m³ (UK); WHO 2021 guidelines: "
          + ", ".join(f"{k} {v:g} µg/m³" for k, v in settings.WHO_GUIDELINES.items())

@@ -154,6 +154,7 @@ def test_data_page_lists_sources_localities_and_methods():
     assert len(frame_with(at, "location_precision")) == 5
     text = " ".join(m.value for m in at.markdown)
     assert "whole ward(s)" in text and "postcode" in text
+    assert "within 25 m of another ward" in text and "RNJ83" in text
 
 
 def test_london_lsoa_level_draws_all_london_with_national_deciles():
