@@ -262,3 +262,17 @@ def test_london_wide_map_names_the_borough_once():
     borough = webmap.render(mapspec.prepare(mapspec.MapDescription("imd_decile", scheme="national_deciles")))
     assert next(c for c in borough._children.values() if isinstance(c, webmap.Labels)).texts == list(
         settings.LOCALITY_NAMES)
+
+
+def test_geometry_is_simplified_and_encoded_once_per_level_and_store():
+    """An overlay or indicator change redraws the map from the cached web geometry."""
+    webmap.web_boundaries.cache_clear()
+    for indicator, overlays in (("imd_decile", ()), ("imd_decile", ("gp_practices",)), ("laei_no2", ("s106",))):
+        webmap.render(mapspec.prepare(mapspec.MapDescription(indicator, overlays=overlays)))
+    info = webmap.web_boundaries.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+    cached = webmap.web_boundaries("lsoa11", *webmap._store_key())
+    assert len(cached) == 144 and cached.crs == settings.CRS_WEB
+    # Keyed by the store's file and modification time: a rebuilt store is simplified afresh.
+    path, mtime = webmap._store_key()
+    assert webmap.web_boundaries("lsoa11", path, mtime + 1) is not cached

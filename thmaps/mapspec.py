@@ -237,7 +237,8 @@ def rank_within(values: pd.Series, higher_is_worse: bool | None) -> pd.Series:
 
 # --------------------------------------------------------------------------- preparing
 
-def _boundary_layer(level: str) -> gpd.GeoDataFrame:
+def boundary_layer(level: str) -> gpd.GeoDataFrame:
+    """The store's polygons for a map level (EPSG:27700), with ``locality`` and ``main_ward_code`` columns."""
     layer = {"lsoa11": "lsoa11", "ward": "wards", "locality": "localities", "london_lsoa11": "london_lsoa11"}[level]
     areas = store.load_layer(layer)
     if level == "london_lsoa11":
@@ -337,7 +338,7 @@ def prepare(description: MapDescription) -> PreparedMap:
     """
     d = resolve(description)
     indicator = CATALOGUE[d.indicator]
-    areas = _boundary_layer(d.level)
+    areas = boundary_layer(d.level)
     values = indicator_values(d.indicator, d.period, d.level)
     areas = areas.merge(values, left_on="code", right_on="area_code", how="left").drop(columns="area_code")
     areas["rank"] = rank_within(areas["value"], indicator.higher_is_worse)

@@ -19,6 +19,7 @@ import html as _html
 import json
 import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 import folium
@@ -270,9 +271,9 @@ class AreaLayer(Layer):
 
     Parameters
     ----------
-    frame : GeoDataFrame
-        EPSG:4326 polygons (from :func:`web_geometry`) with ``code``, ``fill`` and ``tip``
-        (escaped HTML) columns.
+    frame : DataFrame
+        ``code``, ``fill``, ``tip`` (escaped HTML) and ``g`` (encoded polygons, from
+        :func:`web_boundaries`) columns.
     name : str
         Layer name in the layer control (escaped).
     source : str
@@ -294,10 +295,10 @@ class AreaLayer(Layer):
         {% endmacro %}
     """)
 
-    def __init__(self, frame: gpd.GeoDataFrame, name: str, source: str):
+    def __init__(self, frame: pd.DataFrame, name: str, source: str):
         super().__init__(name=name, overlay=True, control=True)
         self._name = "AreaLayer"
-        self.features = [{"p": {"code": row.code, "fill": row.fill, "tip": row.tip}, "g": encode_polygons(row.geometry)}
+        self.features = [{"p": {"code": row.code, "fill": row.fill, "tip": row.tip}, "g": row.g}
                          for row in frame.itertuples()]
         self.data = _script_json(self.features)
         self.style = json.dumps(AREA_STYLE)
@@ -451,18 +452,36 @@ def _set_assets(m: folium.Map, static_url: str) -> None:
     m.default_css = [("leaflet_css", f"{static_url}/leaflet.css")]
 
 
+def _store_key() -> tuple[str, float]:
+    path = settings.store_path()
+    return str(path), path.stat().st_mtime
+
+
+@lru_cache(maxsize=8)
+def web_boundaries(level: str, store_file: str, store_mtime: float) -> gpd.GeoDataFrame:
+    """A level's areas simplified for the web, with their encoded polygons (``g``), indexed by code.
+
+    Cached per level and store version (file and modification time): changing the indicator,
+    the classes or an overlay redraws the map without simplifying or encoding the geometry again
+    (0.9 s of the 1.1 s it takes to draw the London-wide map).
+    """
+    web = web_geometry(mapspec.boundary_layer(level), ["code"])
+    web["g"] = [encode_polygons(geom) for geom in web.geometry]
+    return web.set_index("code")
+
+
 def _area_layer(prepared: mapspec.PreparedMap) -> AreaLayer:
     d = prepared.description
     indicator = CATALOGUE[d.indicator]
     areas = prepared.areas[prepared.areas["in_extent"]]
-    web = web_geometry(areas, ["code", "name", "value", "rank", "n_ranked", "colour"])
-    tips = []
-    for row in web.itertuples():
-        tips.append(f"<b>{escape(row.name)}</b> <small>{escape(row.code)}</small><br>"
-                    f"{escape(format_value(row.value, indicator.unit))}<br>"
-                    f"{escape(rank_text(row.rank, row.n_ranked, indicator.higher_is_worse, d.level))}")
-    web["tip"] = tips
-    web["fill"] = web["colour"]
+    shapes = web_boundaries(d.level, *_store_key())["g"]
+    areas = areas[areas["code"].isin(shapes.index)]
+    tips = [f"<b>{escape(row.name)}</b> <small>{escape(row.code)}</small><br>"
+            f"{escape(format_value(row.value, indicator.unit))}<br>"
+            f"{escape(rank_text(row.rank, row.n_ranked, indicator.higher_is_worse, d.level))}"
+            for row in areas.itertuples()]
+    web = pd.DataFrame({"code": areas["code"].to_numpy(), "fill": areas["colour"].to_numpy(), "tip": tips,
+                        "g": shapes.loc[areas["code"]].to_numpy()})
     source = f"<br><small>{escape(prepared.legend_title)}<br>{escape(prepared.source_line.split('. Method:')[0])}</small>"
     return AreaLayer(web, name=escape(prepared.title), source=source)
 
