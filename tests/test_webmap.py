@@ -276,3 +276,14 @@ def test_geometry_is_simplified_and_encoded_once_per_level_and_store():
     # Keyed by the store's file and modification time: a rebuilt store is simplified afresh.
     path, mtime = webmap._store_key()
     assert webmap.web_boundaries("lsoa11", path, mtime + 1) is not cached
+
+
+@pytest.mark.parametrize("text", ['<b>"Quotes" & \'apostrophes\'</b>', "a`b${c}\\d", "St Dunstan's & Stepney", "µg/m³ ≤ 40"])
+def test_escape_is_html_escape_plus_script_characters(text):
+    import html
+
+    expected = html.escape(text, quote=True)
+    for char, entity in (("\\", "&#92;"), ("`", "&#96;"), ("$", "&#36;"), ("{", "&#123;"), ("}", "&#125;")):
+        expected = expected.replace(char, entity)
+    assert webmap.escape(text) == expected
+    assert webmap.escape(None) == "" and webmap.escape(float("nan")) == ""
