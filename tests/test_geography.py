@@ -66,3 +66,15 @@ def test_assign_areas_requires_bng():
     pts = store.load_layer("facilities").to_crs(settings.CRS_WEB)
     with pytest.raises(ValueError, match="EPSG:27700"):
         geography.assign_areas(pts, {}, pd.DataFrame())
+
+
+def test_assign_areas_keeps_any_index():
+    """Rows are matched by position, whatever the caller's index (here repeated labels)."""
+    sites = store.load_layer("monitoring_sites")[["site_code", "geometry"]]
+    areas = {"wards": store.load_layer("wards"), "lsoa11": store.load_layer("lsoa11")}
+    localities = store.load_layer("locality_definition")
+    twice = pd.concat([sites, sites]).set_index(pd.Index([7, 7, 3, 3]))
+    out = geography.assign_areas(twice, areas, localities)
+    assert list(out.index) == [7, 7, 3, 3]
+    assert out["ward_name"].tolist() == ["Bethnal Green East", "Lansbury"] * 2
+    assert out["boundary_ward"].tolist() == ["St Dunstan's", ""] * 2

@@ -155,3 +155,27 @@ def test_list_sizes_are_integers():
     gp = fac[fac["kind"] == "gp_practice"]
     assert fac["list_size"].dtype.kind in "if" and int(gp["list_size"].sum()) == 390_719
     assert fac.loc[fac["kind"] != "gp_practice", "list_size"].isna().all()
+
+
+def test_store_from_an_older_thmaps_asks_for_a_rebuild(tmp_path, monkeypatch):
+    import shutil
+
+    import pyogrio
+    from streamlit.testing.v1 import AppTest
+
+    store.check_format()  # the store the tests built is current
+    old = tmp_path / "old.gpkg"
+    shutil.copy(settings.store_path(), old)
+    info = store.load_layer("build_info").drop(columns="store_format")
+    pyogrio.write_dataframe(info, old, layer="build_info", driver="GPKG")
+    assert "store_format" not in store.load_layer("build_info", old).columns
+    assert len(store.load_layer("wards", old)) == 20  # the rest of the store is intact
+    with pytest.raises(store.StoreOutdatedError, match="has format 1.*Rebuild it with `python -m thmaps build`"):
+        store.check_format(old)
+    # The app says so instead of failing on a missing column.
+    monkeypatch.setenv(settings.STORE_ENV, str(old))
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "pages" / "1_Borough_map.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [str(store.StoreOutdatedError(
+        f"The store at {old} has format 1; this version of thmaps reads format {settings.STORE_FORMAT}. "
+        "Rebuild it with `python -m thmaps build` (the README's app command does this)."))]

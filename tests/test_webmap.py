@@ -187,8 +187,14 @@ def test_text_from_data_is_escaped(full):
 def test_jinja_markup_in_data_is_not_evaluated(full):
     """branca compiles each rendered script again as a Jinja template: data must not reach it as markup."""
     areas = full.areas.copy()
-    areas.loc[areas.index[0], "name"] = "{{ 7 * 191 }} {% if 1 %}x{% endif %} {# c #}"
-    page = webmap.to_html(replace(full, areas=areas))
+    markup = "{{ 7 * 191 }} {% if 1 %}x{% endif %} {# c #}"
+    areas.loc[areas.index[0], "name"] = markup
+    overlays = dict(full.overlays)
+    for key, column in (("liveable_streets", "area"), ("gp_practices", "name"), ("no2_tubes", "location")):
+        frame = overlays[key].copy()
+        frame.loc[frame.index[0], column] = markup
+        overlays[key] = frame
+    page = webmap.to_html(replace(full, areas=areas, overlays=overlays))
     assert "1337" not in page
     assert "&#123;&#123; 7 * 191 &#125;&#125;" in page
 
@@ -271,11 +277,11 @@ def test_geometry_is_simplified_and_encoded_once_per_level_and_store():
         webmap.render(mapspec.prepare(mapspec.MapDescription(indicator, overlays=overlays)))
     info = webmap.web_boundaries.cache_info()
     assert (info.misses, info.hits) == (1, 2)
-    cached = webmap.web_boundaries("lsoa11", *webmap._store_key())
+    cached = webmap.web_boundaries("lsoa11", *webmap._geometry_key())
     assert len(cached) == 144 and cached.crs == settings.CRS_WEB
     # Keyed by the store's file and modification time: a rebuilt store is simplified afresh.
-    path, mtime = webmap._store_key()
-    assert webmap.web_boundaries("lsoa11", path, mtime + 1) is not cached
+    path, mtime, metres, digits = webmap._geometry_key()
+    assert webmap.web_boundaries("lsoa11", path, mtime + 1, metres, digits) is not cached
 
 
 @pytest.mark.parametrize("text", ['<b>"Quotes" & \'apostrophes\'</b>', "a`b${c}\\d", "St Dunstan's & Stepney", "µg/m³ ≤ 40"])
@@ -287,3 +293,13 @@ def test_escape_is_html_escape_plus_script_characters(text):
         expected = expected.replace(char, entity)
     assert webmap.escape(text) == expected
     assert webmap.escape(None) == "" and webmap.escape(float("nan")) == ""
+
+
+def test_london_lsoas_keep_shared_edges_when_simplified():
+    """The generalised London LSOAs are not a valid coverage; simplified as one, they leave no visible slivers."""
+    london = mapspec.boundary_layer("london_lsoa11")
+    web = webmap.web_geometry(london, ["code"]).to_crs(settings.CRS_STORE)
+    union = shapely.union_all(web.geometry.values, grid_size=1)
+    slivers = sum(shapely.Polygon(r).area for p in getattr(union, "geoms", [union]) for r in p.interiors)
+    assert slivers < 50_000  # m²; simplified one by one they left 1.27 km²
+    assert len(web) == 4835 and web.geometry.is_valid.all()

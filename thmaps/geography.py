@@ -103,7 +103,9 @@ def assign_areas(points: gpd.GeoDataFrame, areas: dict[str, gpd.GeoDataFrame], l
     """
     if points.crs is None or points.crs.to_epsg() != 27700:
         raise ValueError("assign_areas needs points in EPSG:27700")
-    out = points.copy()
+    # Joins below match rows by index label: work on positions, give the caller's index back at the end.
+    index = points.index
+    out = points.reset_index(drop=True)
     columns = {"wards": "ward_code", "lsoa11": "lsoa11cd", "lsoa21": "lsoa21cd"}
     for layer, column in columns.items():
         if layer not in areas:
@@ -121,6 +123,7 @@ def assign_areas(points: gpd.GeoDataFrame, areas: dict[str, gpd.GeoDataFrame], l
     out["boundary_ward"] = near_names.groupby(level=0).agg(lambda n: " and ".join(sorted(set(n)))).reindex(out.index).fillna("")
     out["locality"] = out["ward_code"].map(dict(zip(localities["ward_code"], localities["locality"])))
     out["in_borough"] = out["ward_code"].notna()
+    out.index = index
     return out
 
 

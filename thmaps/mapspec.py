@@ -279,8 +279,9 @@ def _london_outline(store_file: str, mtime: float) -> gpd.GeoDataFrame:
     london = store.load_layer("london_lsoa11")
     # Snapping to a 1 m grid makes the union 2.5x faster; a metre is nothing at London scale.
     outline = shapely.union_all(london.geometry.values, grid_size=1)
-    # The generalised LSOAs leave 154 pinholes (under 500 m²) and 8 slivers between them; drawn as an
-    # outline they would speckle the map, so parts and holes under a hectare are dropped.
+    # The generalised LSOAs leave 154 pinholes (under 500 m²) between them, and the union has 8 small
+    # islands (Thames aits); drawn as an outline they would speckle the map, so holes and parts under a
+    # hectare are dropped (Eel Pie Island and Isleworth Ait stay).
     parts = [shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= 1e4])
              for p in getattr(outline, "geoms", [outline]) if p.area >= 1e4]
     outline = shapely.MultiPolygon(parts)

@@ -17,6 +17,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR_ENV = "THMAPS_SOURCE_DIR"
 #: Environment variable naming the GeoPackage store to build and read.
 STORE_ENV = "THMAPS_STORE"
+#: Version of the store's layout; raised when a layer gains or loses columns, so that a store built by an
+#: older thmaps is rebuilt rather than read wrongly (2: ``duplicate_of`` and ``boundary_ward``).
+STORE_FORMAT = 2
 
 DEFAULT_STORE = PROJECT_ROOT / "data" / "store" / "thmaps.gpkg"
 SOURCE_REGISTRY = PROJECT_ROOT / "data" / "sources.yaml"

@@ -41,6 +41,10 @@ class StoreMissingError(FileNotFoundError):
     """No store has been built yet."""
 
 
+class StoreOutdatedError(RuntimeError):
+    """The store was built by an older thmaps (its format is not :data:`thmaps.settings.STORE_FORMAT`)."""
+
+
 # --------------------------------------------------------------------------- build
 
 def assemble(source_dir: Path | None = None, localities_csv: Path | None = None) -> dict[str, pd.DataFrame]:
@@ -283,6 +287,7 @@ def build(source_dir: Path | None = None, store: Path | None = None, localities_
         "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "source_dir": str(source_dir), "crs": settings.CRS_STORE,
         "locality_definition": str(localities_csv or settings.LOCALITIES_CSV),
+        "store_format": settings.STORE_FORMAT,
     }])
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
@@ -337,6 +342,24 @@ def load_layer(layer: str, store: Path | None = None) -> pd.DataFrame:
 
 
 load_layer.cache_clear = _read.cache_clear  # type: ignore[attr-defined]
+
+
+def check_format(store: Path | None = None) -> None:
+    """Raise :class:`StoreOutdatedError` (with what to do) if the store's layout is not this thmaps'.
+
+    Raises
+    ------
+    StoreMissingError
+        If there is no store.
+    StoreOutdatedError
+        If it was built by an older (or newer) thmaps.
+    """
+    info = load_layer("build_info", store)
+    found = int(info["store_format"].iloc[0]) if "store_format" in info.columns else 1
+    if found != settings.STORE_FORMAT:
+        raise StoreOutdatedError(
+            f"The store at {store or settings.store_path()} has format {found}; this version of thmaps reads format "
+            f"{settings.STORE_FORMAT}. Rebuild it with `python -m thmaps build` (the README's app command does this).")
 
 
 def list_layers(store: Path | None = None) -> list[tuple[str, str | None]]:

@@ -13,12 +13,17 @@ from .indicators import CATALOGUE
 
 
 def require_store() -> None:
-    """Stop the page with a clear message if the store has not been built."""
+    """Stop the page with a clear message if the store has not been built, or was built by an older thmaps."""
     if not settings.store_path().exists():
         st.error(
             "The data store has not been built yet. Run `python -m thmaps build` with "
             f"`{settings.SOURCE_DIR_ENV}` pointing at the Tower Hamlets data bundle (the README's app command does this)."
         )
+        st.stop()
+    try:
+        store.check_format()
+    except store.StoreOutdatedError as exc:
+        st.error(str(exc))
         st.stop()
 
 

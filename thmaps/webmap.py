@@ -151,8 +151,8 @@ def rank_text(rank, n_ranked, higher_is_worse: bool | None, level: str) -> str:
 def web_geometry(frame: gpd.GeoDataFrame, columns=()) -> gpd.GeoDataFrame:
     """Simplify in EPSG:27700, reproject to EPSG:4326 and round the coordinates.
 
-    Polygon layers that form a valid coverage (LSOAs, wards, localities) are
-    simplified as a coverage, so neighbouring areas keep one shared edge and no
+    Polygon layers that form a coverage, or nearly (LSOAs, wards, localities, London's
+    LSOAs: see :func:`_tiles_the_plane`) are simplified as a coverage, so neighbouring areas keep one shared edge and no
     slivers open between them; anything else is simplified feature by feature
     with ``preserve_topology``.  The tolerance is
     :data:`thmaps.settings.WEB_SIMPLIFY_METRES`; coordinates keep
@@ -178,7 +178,7 @@ def web_geometry(frame: gpd.GeoDataFrame, columns=()) -> gpd.GeoDataFrame:
     geoms = out.geometry.values
     tolerance = settings.WEB_SIMPLIFY_METRES
     polygonal = len(out) > 0 and bool(np.all(np.isin(shapely.get_type_id(geoms), (3, 6))))
-    if polygonal and len(out) > 1 and shapely.coverage_is_valid(geoms):
+    if polygonal and len(out) > 1 and _tiles_the_plane(geoms):
         out = out.set_geometry(shapely.coverage_simplify(geoms, tolerance), crs=settings.CRS_STORE)
     elif polygonal or np.any(shapely.get_type_id(geoms) != 0):
         out = out.set_geometry(out.geometry.simplify(tolerance, preserve_topology=True))
@@ -186,6 +186,16 @@ def web_geometry(frame: gpd.GeoDataFrame, columns=()) -> gpd.GeoDataFrame:
     digits = settings.WEB_COORD_PRECISION
     out = out.set_geometry(shapely.transform(out.geometry.values, lambda xy: np.round(xy, digits)), crs=settings.CRS_WEB)
     return out
+
+
+def _tiles_the_plane(geoms) -> bool:
+    """Whether polygons form a coverage, or nearly: the generalised London LSOAs are not a valid coverage
+    (their shared edges differ slightly) but overlap by 0.0007% of their area.  Simplified as a coverage
+    they leave 0.03 km² of slivers between neighbours; one by one, 1.27 km²."""
+    if shapely.coverage_is_valid(geoms):
+        return True
+    total = float(shapely.area(geoms).sum())
+    return total > 0 and total - shapely.union_all(geoms, grid_size=1).area < 1e-4 * total
 
 
 def _feature_collection(frame: gpd.GeoDataFrame, properties) -> dict:
@@ -201,19 +211,21 @@ def _feature_collection(frame: gpd.GeoDataFrame, properties) -> dict:
 def encode_polygons(geometry) -> list[list[str]]:
     """A (Multi)Polygon in EPSG:4326 as polygons of rings in Google's Encoded Polyline Algorithm Format.
 
-    Five decimals (about a metre), each vertex stored as the change from the one before: three
+    :data:`thmaps.settings.WEB_COORD_PRECISION` decimals (five: about a metre), each vertex stored as the change from the one before: three
     to four characters a vertex instead of about twenty in GeoJSON, which is what keeps the
     London-wide map (4,835 LSOAs) small.  :data:`DECODE_JS` turns it back into GeoJSON in the browser.
     """
     polygons = geometry.geoms if geometry.geom_type == "MultiPolygon" else [geometry]
-    return [[polyline.encode(list(ring.coords), precision=5, geojson=True) for ring in (p.exterior, *p.interiors)]
+    digits = settings.WEB_COORD_PRECISION
+    return [[polyline.encode(list(ring.coords), precision=digits, geojson=True) for ring in (p.exterior, *p.interiors)]
             for p in polygons]
 
 
 def decode_polygons(polygons: list[list[str]]) -> dict:
     """The inverse of :func:`encode_polygons`: a GeoJSON MultiPolygon geometry (for tests and readers)."""
     return {"type": "MultiPolygon",
-            "coordinates": [[[list(xy) for xy in polyline.decode(ring, precision=5, geojson=True)] for ring in polygon]
+            "coordinates": [[[list(xy) for xy in polyline.decode(ring, precision=settings.WEB_COORD_PRECISION,
+                                                                  geojson=True)] for ring in polygon]
                             for polygon in polygons]}
 
 
@@ -228,7 +240,7 @@ function thmapsDecodeRing(s) {
             var delta = (result & 1) ? ~(result >> 1) : (result >> 1);
             if (k === 0) { lat += delta; } else { lng += delta; }
         }
-        out.push([lng / 1e5, lat / 1e5]);
+        out.push([lng / __FACTOR__, lat / __FACTOR__]);
     }
     return out;
 }
@@ -238,7 +250,7 @@ function thmapsDecodeAreas(data) {
                 geometry: {type: "MultiPolygon", coordinates: f.g.map(function (p) { return p.map(thmapsDecodeRing); })}};
     })};
 }
-</script>"""
+</script>""".replace("__FACTOR__", f"1e{settings.WEB_COORD_PRECISION}")
 
 
 # --------------------------------------------------------------------------- small Leaflet elements
@@ -473,16 +485,19 @@ def _set_assets(m: folium.Map, static_url: str) -> None:
     m.default_css = [("leaflet_css", f"{static_url}/leaflet.css")]
 
 
-def _store_key() -> tuple[str, float]:
+def _geometry_key() -> tuple[str, float, float, int]:
+    """What the web geometry depends on besides the level: the store (file, modification time) and settings."""
     path = settings.store_path()
-    return str(path), path.stat().st_mtime
+    return str(path), path.stat().st_mtime, settings.WEB_SIMPLIFY_METRES, settings.WEB_COORD_PRECISION
 
 
 @lru_cache(maxsize=8)
-def web_boundaries(level: str, store_file: str, store_mtime: float) -> gpd.GeoDataFrame:
+def web_boundaries(level: str, store_file: str, store_mtime: float, simplify_metres: float,
+                   digits: int) -> gpd.GeoDataFrame:
     """A level's areas simplified for the web, with their encoded polygons (``g``), indexed by code.
 
-    Cached per level and store version (file and modification time): changing the indicator,
+    Cached per level, store version (file and modification time) and web geometry settings
+    (the last four arguments, from :func:`_geometry_key`): changing the indicator,
     the classes or an overlay redraws the map without simplifying or encoding the geometry again
     (0.9 s of the 1.1 s it takes to draw the London-wide map).
     """
@@ -495,7 +510,7 @@ def _area_layer(prepared: mapspec.PreparedMap) -> AreaLayer:
     d = prepared.description
     indicator = CATALOGUE[d.indicator]
     areas = prepared.areas[prepared.areas["in_extent"]]
-    shapes = web_boundaries(d.level, *_store_key())["g"]
+    shapes = web_boundaries(d.level, *_geometry_key())["g"]
     areas = areas[areas["code"].isin(shapes.index)]
     columns = (areas[c].tolist() for c in ("name", "code", "value", "rank", "n_ranked"))
     tips = [f"<b>{escape(name)}</b> <small>{escape(code)}</small><br>{escape(format_value(value, indicator.unit))}<br>"
@@ -663,7 +678,8 @@ def _liveable_layer(frame, group) -> None:
                 ("Assumption", row.note)], src)
         for row in web.itertuples()]
     web["tip"] = [f"<b>Liveable Streets: {escape(a)}</b><br>approximate: ward-level footprint" for a in web["area"]]
-    data = _feature_collection(web, ("area", "tip", "popup"))
+    # Only escaped HTML travels: branca compiles this script again as a Jinja template.
+    data = _feature_collection(web, ("tip", "popup"))
     colour = OVERLAY_COLOURS["liveable_streets"]
     folium.GeoJson(
         data, name="Liveable Streets (approximate)", control=False,
