@@ -297,8 +297,7 @@ def test_escape_is_html_escape_plus_script_characters(text):
 
 def test_london_lsoas_keep_shared_edges_when_simplified():
     """The generalised London LSOAs are not a valid coverage; simplified as one, they leave no visible slivers."""
-    london = mapspec.boundary_layer("london_lsoa11")
-    web = webmap.web_geometry(london, ["code"]).to_crs(settings.CRS_STORE)
+    web = webmap.web_boundaries("london_lsoa11", *webmap._geometry_key()).to_crs(settings.CRS_STORE)
     union = shapely.union_all(web.geometry.values, grid_size=1)
     slivers = sum(shapely.Polygon(r).area for p in getattr(union, "geoms", [union]) for r in p.interiors)
     assert slivers < 50_000  # m²; simplified one by one they left 1.27 km²

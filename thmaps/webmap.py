@@ -148,13 +148,12 @@ def rank_text(rank, n_ranked, higher_is_worse: bool | None, level: str) -> str:
 
 # --------------------------------------------------------------------------- geometry for the web
 
-def web_geometry(frame: gpd.GeoDataFrame, columns=()) -> gpd.GeoDataFrame:
+def web_geometry(frame: gpd.GeoDataFrame, columns=(), coverage: bool | None = None) -> gpd.GeoDataFrame:
     """Simplify in EPSG:27700, reproject to EPSG:4326 and round the coordinates.
 
-    Polygon layers that form a coverage, or nearly (LSOAs, wards, localities, London's
-    LSOAs: see :func:`_tiles_the_plane`) are simplified as a coverage, so neighbouring areas keep one shared edge and no
-    slivers open between them; anything else is simplified feature by feature
-    with ``preserve_topology``.  The tolerance is
+    Polygons that tile the map (LSOAs, wards, localities) are simplified as a coverage, so
+    neighbouring areas keep one shared edge and no slivers open between them; anything else is
+    simplified feature by feature with ``preserve_topology``.  The tolerance is
     :data:`thmaps.settings.WEB_SIMPLIFY_METRES`; coordinates keep
     :data:`thmaps.settings.WEB_COORD_PRECISION` decimals.
 
@@ -164,6 +163,12 @@ def web_geometry(frame: gpd.GeoDataFrame, columns=()) -> gpd.GeoDataFrame:
         In EPSG:27700 (reprojected first if not).
     columns : sequence of str
         Attribute columns to keep; everything else is dropped to keep the HTML small.
+    coverage : bool, optional
+        Whether the polygons tile the map.  ``None`` (default) checks that they form a valid
+        coverage.  Pass ``True`` for a boundary layer that tiles the map without being a valid
+        coverage: the generalised London LSOAs' shared edges differ slightly (they overlap by
+        0.0007% of their area); simplified as a coverage they leave 0.03 km² of slivers between
+        neighbours, one by one 1.27 km².
 
     Returns
     -------
@@ -178,7 +183,7 @@ def web_geometry(frame: gpd.GeoDataFrame, columns=()) -> gpd.GeoDataFrame:
     geoms = out.geometry.values
     tolerance = settings.WEB_SIMPLIFY_METRES
     polygonal = len(out) > 0 and bool(np.all(np.isin(shapely.get_type_id(geoms), (3, 6))))
-    if polygonal and len(out) > 1 and _tiles_the_plane(geoms):
+    if polygonal and len(out) > 1 and (coverage or (coverage is None and shapely.coverage_is_valid(geoms))):
         out = out.set_geometry(shapely.coverage_simplify(geoms, tolerance), crs=settings.CRS_STORE)
     elif polygonal or np.any(shapely.get_type_id(geoms) != 0):
         out = out.set_geometry(out.geometry.simplify(tolerance, preserve_topology=True))
@@ -186,16 +191,6 @@ def web_geometry(frame: gpd.GeoDataFrame, columns=()) -> gpd.GeoDataFrame:
     digits = settings.WEB_COORD_PRECISION
     out = out.set_geometry(shapely.transform(out.geometry.values, lambda xy: np.round(xy, digits)), crs=settings.CRS_WEB)
     return out
-
-
-def _tiles_the_plane(geoms) -> bool:
-    """Whether polygons form a coverage, or nearly: the generalised London LSOAs are not a valid coverage
-    (their shared edges differ slightly) but overlap by 0.0007% of their area.  Simplified as a coverage
-    they leave 0.03 km² of slivers between neighbours; one by one, 1.27 km²."""
-    if shapely.coverage_is_valid(geoms):
-        return True
-    total = float(shapely.area(geoms).sum())
-    return total > 0 and total - shapely.union_all(geoms, grid_size=1).area < 1e-4 * total
 
 
 def _feature_collection(frame: gpd.GeoDataFrame, properties) -> dict:
@@ -501,7 +496,7 @@ def web_boundaries(level: str, store_file: str, store_mtime: float, simplify_met
     the classes or an overlay redraws the map without simplifying or encoding the geometry again
     (0.9 s of the 1.1 s it takes to draw the London-wide map).
     """
-    web = web_geometry(mapspec.boundary_layer(level), ["code"])
+    web = web_geometry(mapspec.boundary_layer(level), ["code"], coverage=True)  # every level tiles the map
     web["g"] = [encode_polygons(geom) for geom in web.geometry]
     return web.set_index("code")
 
@@ -524,7 +519,7 @@ def _area_layer(prepared: mapspec.PreparedMap) -> AreaLayer:
 
 def _locality_layers(prepared: mapspec.PreparedMap) -> list[MacroElement]:
     loc = prepared.localities
-    outline = web_geometry(loc, ["code"])
+    outline = web_geometry(loc, ["code"], coverage=True)
     data = _feature_collection(outline, ("code",))
     lines = folium.GeoJson(data, name="Localities", control=False, interactive=False,
                            style_function=lambda f: dict(LOCALITY_STYLE))
