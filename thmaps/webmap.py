@@ -206,9 +206,9 @@ def _feature_collection(frame: gpd.GeoDataFrame, properties) -> dict:
 def encode_polygons(geometry) -> list[list[str]]:
     """A (Multi)Polygon in EPSG:4326 as polygons of rings in Google's Encoded Polyline Algorithm Format.
 
-    :data:`thmaps.settings.WEB_COORD_PRECISION` decimals (five: about a metre), each vertex stored as the change from the one before: three
-    to four characters a vertex instead of about twenty in GeoJSON, which is what keeps the
-    London-wide map (4,835 LSOAs) small.  :data:`DECODE_JS` turns it back into GeoJSON in the browser.
+    :data:`thmaps.settings.WEB_COORD_PRECISION` decimals (five: about a metre), each vertex stored
+    as the change from the one before: three to four characters a vertex instead of about twenty in
+    GeoJSON, which is what keeps the London-wide map (4,835 LSOAs) small.  :data:`DECODE_JS` turns it back into GeoJSON in the browser.
     """
     polygons = geometry.geoms if geometry.geom_type == "MultiPolygon" else [geometry]
     digits = settings.WEB_COORD_PRECISION
