@@ -161,6 +161,7 @@ def test_legend_inside_the_map(full):
     assert "NO2 tube &gt; 40 µg/m³ (2024, bias-adj.)" in legend.html
     assert (f'background:{webmap.OVERLAY_FILLS["s106"]};border:2px solid {webmap.OVERLAY_COLOURS["s106"]}"></i>'
             f'{webmap.escape(mapspec.OVERLAYS["s106"])}') in legend.html
+    assert f'border:2px dashed {webmap.OVERLAY_COLOURS["liveable_streets"]}' in legend.html  # dashed, as on the map
 
 
 def test_text_from_data_is_escaped(full):

@@ -352,7 +352,8 @@ class Legend(MacroElement):
         One per class, in class order.
     extra : list of tuple
         Further ``(label, colour)`` rows, for example "no data", ``(label, colour, "c")``
-        for a round (point) symbol, or ``(label, fill, "c", outline)`` for a ringed one.
+        for a round (point) symbol, ``(label, fill, "c", outline)`` for a ringed one, or
+        ``(label, fill, "d", outline)`` for a dashed outline (approximate areas).
     note : str
         A line under the classes (classification scheme).
     """
@@ -380,7 +381,8 @@ class Legend(MacroElement):
         self.rows = rows
         items = "".join(
             f'<div class="r"><i class="{escape(shape)}" style="background:{escape(colour)}'
-            f'{";border:2px solid " + escape(outline) if outline else ""}"></i>{escape(label)}</div>'
+            f'{";border:2px " + ("dashed " if shape == "d" else "solid ") + escape(outline) if outline else ""}">'
+            f'</i>{escape(label)}</div>'
             for label, colour, shape, outline in ((*row, "", "")[:4] for row in rows))
         body = f'<div class="t">{escape(title)}</div>{items}'
         if note:
@@ -766,7 +768,7 @@ def render(prepared: mapspec.PreparedMap, static_url: str = STATIC_URL, height: 
             fill = OVERLAY_FILLS.get(key, OVERLAY_COLOURS[key])
             extra.append((mapspec.OVERLAYS[key], fill, "c", OVERLAY_COLOURS[key]))
     if "liveable_streets" in d.overlays:
-        extra.append((mapspec.OVERLAYS["liveable_streets"], "#ffffff", "", OVERLAY_COLOURS["liveable_streets"]))
+        extra.append((mapspec.OVERLAYS["liveable_streets"], "#ffffff", "d", OVERLAY_COLOURS["liveable_streets"]))
     if "no2_tubes" in d.overlays:
         extra += [(f"NO2 tube > {settings.NO2_OBJECTIVE:g} µg/m³ ({d.tube_year}, bias-adj.)", OVERLAY_COLOURS["no2_above"], "c"),
                   (f"NO2 tube ≤ {settings.NO2_OBJECTIVE:g} µg/m³", OVERLAY_COLOURS["no2_below"], "c")]
