@@ -124,7 +124,8 @@ def main() -> None:
         ours, explore, london_bytes, london_render = html_sizes()
         drawn = first_map_seconds()
     rows = [
-        ("rerun after indicator change, map not yet cached (server)", f"{first * 1000:.0f} ms", "< 300 ms", "median of 5"),
+        ("rerun after indicator change, map not yet cached (server)", f"{first * 1000:.0f} ms", "< 300 ms",
+         "median of 5"),
         ("rerun after indicator change, map cached (server)", f"{cached * 1000:.0f} ms", "< 300 ms", "median of 25"),
         ("LSOA choropleth HTML, thmaps", f"{ours / 1024:.0f} KiB", "", "144 LSOAs, legend, labels, attribution"),
         ("same layer, GeoDataFrame.explore()", f"{explore / 1024:.0f} KiB", "", "geopandas default"),

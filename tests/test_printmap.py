@@ -182,3 +182,12 @@ def test_london_wide_print_names_the_borough_and_outlines_london():
     texts = _words(" ".join("".join(el.itertext()) for el in root.iter() if el.tag.endswith("text")))
     assert "Greater London" in texts and "Tower Hamlets" in texts
     assert "Rest of the borough" not in texts and "North West" not in texts
+
+
+@pytest.mark.parametrize("dpi", [90, 110, 150, 300])
+def test_png_text_stays_inside_the_page_at_any_resolution(imd_map, dpi):
+    """Wrapped footer lines must fit the page at the preview's and any chosen resolution."""
+    page = np.asarray(Image.open(io.BytesIO(printmap.render(imd_map, "A4", "landscape", "png", dpi=dpi))).convert("L"))
+    height, width = page.shape
+    right_margin = page[:, int(width * 0.985):]
+    assert (right_margin < 200).sum() == 0

@@ -303,3 +303,15 @@ def test_london_lsoas_keep_shared_edges_when_simplified():
     slivers = sum(shapely.Polygon(r).area for p in getattr(union, "geoms", [union]) for r in p.interiors)
     assert slivers < 50_000  # m²; simplified one by one they left 1.27 km²
     assert len(web) == 4835 and web.geometry.is_valid.all()
+
+
+def test_web_and_print_maps_write_the_same_place_names():
+    for extent in ("borough", "locality:SE"):  # every locality is named, in context too
+        prepared = mapspec.prepare(mapspec.MapDescription("pct_65_plus", extent=extent))
+        places = mapspec.place_labels(prepared)
+        assert sorted(places["name"]) == sorted(settings.LOCALITY_NAMES)
+        # Every label point lies inside its own locality.
+        localities = prepared.localities.set_index("code")
+        assert all(localities.loc[row.code, "geometry"].contains(row.geometry) for row in places.itertuples())
+        labels = next(c for c in webmap.render(prepared)._children.values() if isinstance(c, webmap.Labels))
+        assert labels.texts == list(places["name"])

@@ -120,7 +120,8 @@ def assign_areas(points: gpd.GeoDataFrame, areas: dict[str, gpd.GeoDataFrame], l
     near = gpd.sjoin(circles, areas["wards"][["code", "geometry"]], how="inner", predicate="intersects")
     near = near[near["code"].values != out.loc[near.index, "ward_code"].values]
     near_names = near["code"].map(ward_names)
-    out["boundary_ward"] = near_names.groupby(level=0).agg(lambda n: " and ".join(sorted(set(n)))).reindex(out.index).fillna("")
+    joined = near_names.groupby(level=0).agg(lambda names: " and ".join(sorted(set(names))))
+    out["boundary_ward"] = joined.reindex(out.index).fillna("")
     out["locality"] = out["ward_code"].map(dict(zip(localities["ward_code"], localities["locality"])))
     out["in_borough"] = out["ward_code"].notna()
     out.index = index

@@ -329,6 +329,23 @@ def overlay_frames(overlays, tube_year: int, extent: str) -> dict[str, gpd.GeoDa
     return out
 
 
+def place_labels(prepared: PreparedMap) -> gpd.GeoDataFrame:
+    """The place names both renderers write on the map: ``code``, ``name`` and a label point (EPSG:27700).
+
+    Each locality at its centroid, or at a point inside it where the centroid falls outside;
+    London-wide, where the four names would pile on top of each other, the borough's name once.
+    """
+    loc = prepared.localities
+    if parse_extent(prepared.description.extent)[0] == "london":
+        borough = loc.geometry.union_all()
+        return gpd.GeoDataFrame({"code": [settings.BOROUGH_CODE], "name": [settings.BOROUGH_NAME]},
+                                geometry=[borough.representative_point()], crs=loc.crs)
+    centroids = loc.geometry.centroid
+    points = centroids.where(loc.geometry.contains(centroids), loc.geometry.representative_point())
+    return gpd.GeoDataFrame({"code": loc["code"].to_numpy(), "name": loc["name"].to_numpy()},
+                            geometry=points.to_numpy(), crs=loc.crs)
+
+
 def prepare(description: MapDescription) -> PreparedMap:
     """Resolve, join, rank and classify: the one object both renderers draw.
 

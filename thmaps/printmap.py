@@ -45,7 +45,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from shapely.geometry.polygon import orient
 
 from . import settings
-from .mapspec import NO_DATA_COLOUR, OVERLAYS, PreparedMap, parse_extent
+from .mapspec import NO_DATA_COLOUR, OVERLAYS, PreparedMap, parse_extent, place_labels
 
 #: Paper sizes in millimetres (short side, long side).
 PAPERS = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
@@ -85,6 +85,9 @@ _LOCK = threading.Lock()  # rcParams are global: one render at a time per proces
 _RC = {
     "pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "none", "svg.hashsalt": "thmaps",
     "font.family": "DejaVu Sans", "hatch.linewidth": 0.55, "path.simplify": False,
+    # Lines are wrapped by measuring the unhinted glyph outlines; hinted raster text is wider at some
+    # resolutions (at 150 dpi the footer ran 1.5% past the page edge), so PNGs are drawn unhinted too.
+    "text.hinting": "no_hinting",
 }
 _TEXT_TO_PATH = TextToPath()
 
@@ -448,21 +451,11 @@ def _draw_labels(ax, prepared: PreparedMap, scale: float, xlim, ylim, mm_per_met
     halo = [patheffects.Stroke(linewidth=3.0 * scale, foreground="white")]
     kind, code = parse_extent(prepared.description.extent)
     labels = []
-    if kind == "london":
-        # London-wide the four locality names would overlap: name the borough once.
-        borough = prepared.localities.union_all()
-        labels.append((borough.representative_point(), settings.BOROUGH_NAME, 9.5 * scale, "bold", "normal",
-                       TEXT_COLOUR))
-    else:
-        for _, loc in prepared.localities.iterrows():
-            point = loc.geometry.representative_point()
-            centroid = loc.geometry.centroid
-            if loc.geometry.contains(centroid):
-                point = centroid
-            selected = kind == "locality" and loc["code"] == code
-            size = (10.5 if selected else 9.5) * scale
-            labels.append((point, str(loc["name"]), size, "bold", "normal",
-                           TEXT_COLOUR if (kind == "borough" or selected) else MUTED_TEXT))
+    for label in place_labels(prepared).itertuples():
+        selected = kind == "locality" and label.code == code
+        size = (10.5 if selected else 9.5) * scale
+        labels.append((label.geometry, str(label.name), size, "bold", "normal",
+                       TEXT_COLOUR if (kind in ("borough", "london") or selected) else MUTED_TEXT))
     if kind == "ward":
         ward = prepared.extent_geometry.iloc[0]
         labels.append((ward.geometry.representative_point(), str(ward["name"]), 9.0 * scale, "normal", "italic",

@@ -517,7 +517,8 @@ def tubes(locality: str, year: int = TUBE_YEARS[-1]) -> pd.DataFrame:
     exceeds = t["objective_status"].map({"above": "yes", "at or below": "no"}).fillna("not judged").to_numpy()
     out = pd.DataFrame({
         "site_no": t["site_no"], "location": t["location"], "ward": t["ward_name"],
-        "on boundary with": t["boundary_ward"], "annual_mean_bias_adjusted": adj, f"exceeds {settings.NO2_OBJECTIVE:g} µg/m³": exceeds,
+        "on boundary with": t["boundary_ward"], "annual_mean_bias_adjusted": adj,
+        f"exceeds {settings.NO2_OBJECTIVE:g} µg/m³": exceeds,
         "annual_mean_raw": pd.to_numeric(t["annual_mean_raw"], errors="coerce"),
         "months_measured": pd.to_numeric(t["months_measured"], errors="coerce").astype("Int64"),
         "site_type": t["site_type"],

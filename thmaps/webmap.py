@@ -86,17 +86,13 @@ _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"
                            "\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"})
 
 
-def _js(text: str) -> str:
-    """A JavaScript string literal safe to place inside a ``<script>`` element."""
-    return _script_json(text)
+def _js(value) -> str:
+    """``value`` as JSON (a string literal, a list...) safe inside a ``<script>`` element.
 
-
-def _script_json(value) -> str:
-    """JSON safe to place inside a ``<script>`` element that branca compiles again as a Jinja template.
-
-    ``</`` would end the script; ``{{``, ``{%`` and ``{#`` would open Jinja markup.  Outside strings JSON
-    puts a quote or a closing brace after ``{``, so these pairs only occur inside strings, where the
-    second character can be written as a ``\\u`` escape.
+    branca compiles each element's script again as a Jinja template: ``</`` would end the script;
+    ``{{``, ``{%`` and ``{#`` would open Jinja markup.  Outside strings JSON puts a quote or a closing
+    brace after ``{``, so these pairs only occur inside strings, where the second character can be
+    written as a ``\\u`` escape.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for pair, escaped in (("</", "<\\/"), ("{{", "{\\u007b"), ("{%", "{\\u0025"), ("{#", "{\\u0023")):
@@ -208,7 +204,8 @@ def encode_polygons(geometry) -> list[list[str]]:
 
     :data:`thmaps.settings.WEB_COORD_PRECISION` decimals (five: about a metre), each vertex stored
     as the change from the one before: three to four characters a vertex instead of about twenty in
-    GeoJSON, which is what keeps the London-wide map (4,835 LSOAs) small.  :data:`DECODE_JS` turns it back into GeoJSON in the browser.
+    GeoJSON, which is what keeps the London-wide map (4,835 LSOAs) small.  :data:`DECODE_JS` turns it
+    back into GeoJSON in the browser.
     """
     polygons = geometry.geoms if geometry.geom_type == "MultiPolygon" else [geometry]
     digits = settings.WEB_COORD_PRECISION
@@ -242,7 +239,8 @@ function thmapsDecodeRing(s) {
 function thmapsDecodeAreas(data) {
     return {type: "FeatureCollection", features: data.map(function (f) {
         return {type: "Feature", properties: f.p,
-                geometry: {type: "MultiPolygon", coordinates: f.g.map(function (p) { return p.map(thmapsDecodeRing); })}};
+                geometry: {type: "MultiPolygon",
+                           coordinates: f.g.map(function (p) { return p.map(thmapsDecodeRing); })}};
     })};
 }
 </script>""".replace("__FACTOR__", f"1e{settings.WEB_COORD_PRECISION}")
@@ -310,7 +308,7 @@ class AreaLayer(Layer):
         self._name = "AreaLayer"
         self.features = [{"p": {"code": row.code, "fill": row.fill, "tip": row.tip}, "g": row.g}
                          for row in frame.itertuples()]
-        self.data = _script_json(self.features)
+        self.data = _js(self.features)
         self.style = json.dumps(AREA_STYLE)
         self.highlight = json.dumps({"weight": 2.5, "color": "#000000"})
         self.source = _js(source)
@@ -418,8 +416,7 @@ class Labels(MacroElement):
         super().__init__()
         self._name = "Labels"
         self.texts = [str(text) for _, _, text in labels]
-        self.labels = json.dumps([[lat, lon, escape(text)] for lat, lon, text in labels],
-                                 ensure_ascii=False).replace("</", "<\\/")
+        self.labels = _js([[lat, lon, escape(text)] for lat, lon, text in labels])
 
 
 class _FitBounds(MacroElement):
@@ -496,7 +493,7 @@ def web_boundaries(level: str, store_file: str, store_mtime: float, simplify_met
     Cached per level, store version (file and modification time) and web geometry settings
     (the last four arguments, from :func:`_geometry_key`): changing the indicator,
     the classes or an overlay redraws the map without simplifying or encoding the geometry again
-    (0.9 s of the 1.1 s it takes to draw the London-wide map).
+    (most of the 1.0 s it takes to draw the London-wide map from scratch).
     """
     web = web_geometry(mapspec.boundary_layer(level), ["code"], coverage=True)  # every level tiles the map
     web["g"] = [encode_polygons(geom) for geom in web.geometry]
@@ -525,14 +522,8 @@ def _locality_layers(prepared: mapspec.PreparedMap) -> list[MacroElement]:
     data = _feature_collection(outline, ("code",))
     lines = folium.GeoJson(data, name="Localities", control=False, interactive=False,
                            style_function=lambda f: dict(LOCALITY_STYLE))
-    if prepared.description.extent == "london":
-        # Four locality names would pile on top of each other London-wide: name the borough once.
-        names = [settings.BOROUGH_NAME]
-        points = gpd.GeoSeries([loc.union_all().representative_point()], crs=loc.crs).to_crs(settings.CRS_WEB)
-    else:
-        names = list(loc["name"])
-        points = gpd.GeoSeries(loc.geometry.representative_point(), crs=loc.crs).to_crs(settings.CRS_WEB)
-    labels = Labels([(round(p.y, 5), round(p.x, 5), name) for name, p in zip(names, points)])
+    places = mapspec.place_labels(prepared).to_crs(settings.CRS_WEB)
+    labels = Labels([(round(p.y, 5), round(p.x, 5), name) for name, p in zip(places["name"], places.geometry)])
     return [lines, labels]
 
 
