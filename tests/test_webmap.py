@@ -154,7 +154,10 @@ def test_legend_inside_the_map(full):
     for label, colour in zip(full.labels, full.colours):
         assert f"background:{colour}" in legend.html and webmap.escape(label) in legend.html
     assert "1 (most deprived 10%)" in legend.html
-    assert "L.control(" in m.get_root().render()
+    page = m.get_root().render()
+    assert "L.control(" in page
+    # The map is fitted to leave the widest legend box clear on the right.
+    assert "max-width: 240px" in page and "paddingBottomRight: [280, 10]" in page
     # Every overlay that is on has its symbol in the legend, drawn as on the map.
     for key in set(ALL_OVERLAYS) - {"no2_tubes"}:  # tubes: one row per objective status, below
         assert webmap.escape(mapspec.OVERLAYS[key]) in legend.html, key

@@ -53,6 +53,9 @@ OVERLAY_COLOURS = {"gp_practices": "#08306b", "hospitals": "#6a51a3", "pharmacie
 #: Fills of the ringed point symbols (the ring takes the overlay colour); other points are filled with it.
 OVERLAY_FILLS = {"gp_practices": "#ffffff", "s106": "#fdae6b", "monitoring_sites": "#ffff33"}
 
+#: The legend box's widest (CSS pixels); the map is fitted to leave it this much room on the right.
+LEGEND_MAX_WIDTH_PX = 240
+
 _LEAFLET_FILES = ("leaflet.js", "leaflet.css")
 
 
@@ -426,7 +429,7 @@ class _FitBounds(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.fitBounds({{ this.bounds }},
-            {paddingTopLeft: [10, 10], paddingBottomRight: [200, 10], animate: false});
+            {paddingTopLeft: [10, 10], paddingBottomRight: [{{ this.right }}, 10], animate: false});
         {% endmacro %}
     """)
 
@@ -434,6 +437,8 @@ class _FitBounds(MacroElement):
         super().__init__()
         self._name = "FitBounds"
         self.bounds = json.dumps([[south, west], [north, east]])
+        # Keep the areas clear of the legend (bottom right): its widest box, padding and margin.
+        self.right = LEGEND_MAX_WIDTH_PX + 40
 
 
 class _Attribution(MacroElement):
@@ -454,7 +459,7 @@ class _Attribution(MacroElement):
 _CSS = f"""<style>
 .leaflet-container {{ background: {BACKGROUND} !important; }}
 .thmaps-legend {{ background: rgba(255,255,255,.93); padding: 6px 8px; border-radius: 4px;
-  box-shadow: 0 0 4px rgba(0,0,0,.3); max-width: 240px; }}
+  box-shadow: 0 0 4px rgba(0,0,0,.3); max-width: {LEGEND_MAX_WIDTH_PX}px; }}
 .thmaps-legend .t {{ font-weight: bold; margin-bottom: 4px; }}
 .thmaps-legend .r {{ line-height: 17px; }}
 .thmaps-legend .c {{ border-radius: 50%; width: 12px; margin-left: 2px; margin-right: 8px; }}
@@ -767,7 +772,6 @@ def render(prepared: mapspec.PreparedMap, static_url: str = STATIC_URL, height: 
            note=f"{mapspec.SCHEMES[d.scheme]}. Thick lines: localities.").add_to(m)
     _Attribution(prepared.attributions).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    # Keep the area clear of the legend (bottom right) and the layer control (top right).
     _FitBounds(miny, minx, maxy, maxx).add_to(m)
     return m
 
