@@ -4,19 +4,11 @@ Run with ``streamlit run app.py`` (see README).  Pages are thin: they wire widge
 """
 import streamlit as st
 
-from thmaps import webmap
+from webapp import ui
 
 # No page_icon: a material-icon favicon is fetched from a font CDN, and the app must work offline.
 st.set_page_config(page_title="thmaps · Tower Hamlets health needs", layout="wide")
-
-
-@st.cache_resource(show_spinner=False)
-def _leaflet_served() -> str:
-    """Copy Leaflet into static/ once per server, whichever page is opened first (the maps load it from there)."""
-    return str(webmap.ensure_static_assets())
-
-
-_leaflet_served()
+ui.serve_leaflet()
 PAGES = [
     st.Page("pages/1_Borough_map.py", title="Borough map", default=True),
     st.Page("pages/2_My_locality.py", title="My locality", url_path="my-locality"),

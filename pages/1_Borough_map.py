@@ -1,28 +1,26 @@
 """Borough map: any catalogue indicator by LSOA, ward or locality, with overlays.
 
-Thin page: widgets -> thmaps.mapspec (what to draw) -> thmaps.webmap (how to draw it).
+Thin page: widgets -> thmaps.maps (what to draw) -> thmaps.maps.web (how to draw it).
 """
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from thmaps import mapspec, ui
-from thmaps.indicators import CATALOGUE, LEVEL_LABELS
+from thmaps import settings
+from thmaps.errors import ThmapsError
+from thmaps.indicators import CATALOGUE, LEVEL_LABELS, levels_of
+from thmaps.maps import SCHEMES, MapDescription, default_scheme, resolve
+from thmaps.overlays import OVERLAYS
+from thmaps.safetext import escape_markdown
 from thmaps.sources import get as get_source
+from webapp import ui
 
 ui.require_store()
 version = ui.store_version()
 
 #: London LSOAs give national deciles London-wide context (IMD and its domains only).
 PAGE_LEVELS = ("lsoa11", "ward", "locality", "london_lsoa11")
-
-
-def mappable_levels(indicator_id: str) -> list[str]:
-    """Levels of this page at which the indicator, or the share summarising it, is published."""
-    ind = CATALOGUE[indicator_id]
-    return [lvl for lvl in PAGE_LEVELS
-            if lvl in ind.levels or any(s.summary_of == ind.id and lvl in s.levels for s in CATALOGUE.values())]
 
 
 def borough_only_table(indicator_ids) -> pd.DataFrame:
@@ -39,7 +37,7 @@ def borough_only_table(indicator_ids) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-BOROUGH_ONLY = [i for i in CATALOGUE if not mappable_levels(i)]
+BOROUGH_ONLY = [i for i in CATALOGUE if not levels_of(i, PAGE_LEVELS)]
 
 # --------------------------------------------------------------------------- choices
 with st.sidebar:
@@ -48,7 +46,7 @@ with st.sidebar:
     indicator_id = st.selectbox(
         "Indicator", ids, index=ids.index("imd_decile"), key="indicator",
         format_func=lambda i: CATALOGUE[i].title + (" — borough only, not mappable" if i in BOROUGH_ONLY else ""))
-    levels = mappable_levels(indicator_id)
+    levels = levels_of(indicator_id, PAGE_LEVELS)
     level = st.selectbox("Geography", levels or ["borough"], key="level", disabled=not levels,
                          format_func=lambda lvl: LEVEL_LABELS[lvl])
 
@@ -62,47 +60,44 @@ if indicator_id in BOROUGH_ONLY:
     prepared = None
 else:
     try:
-        resolved = mapspec.resolve(mapspec.MapDescription(indicator_id, level=level))
-    except mapspec.MapRequestError as exc:
-        st.error(str(exc))
+        resolved = resolve(MapDescription(indicator_id, level=level))
+    except ThmapsError as exc:
+        ui.problem("this map", exc)
         st.stop()
     effective = CATALOGUE[resolved.indicator]
     with st.sidebar:
         period = st.selectbox("Period", list(effective.periods)[::-1], key="period")
-        schemes = [s for s in mapspec.SCHEMES if s != "national_deciles" or effective.national_deciles]
-        scheme = st.selectbox("Classification", schemes, format_func=mapspec.SCHEMES.get, key="scheme",
-                              index=schemes.index("national_deciles") if effective.national_deciles else 0)
+        schemes = [s for s in SCHEMES if s != "national_deciles" or effective.national_deciles]
+        scheme = st.selectbox("Classification", schemes, format_func=SCHEMES.get, key="scheme",
+                              index=schemes.index(default_scheme(effective.id)))
         k = st.slider("Number of classes", 3, 9, 5, key="k", disabled=scheme == "national_deciles",
                       help="National IMD deciles always have 10 classes.")
         st.subheader("Overlays")
-        overlays = tuple(key for key, label in mapspec.OVERLAYS.items()
-                         if st.checkbox(label, value=key == "gp_practices", key=f"overlay_{key}"))
-        tube_year = st.selectbox("NO2 diffusion tube year", list(mapspec.TUBE_YEARS)[::-1], key="tube_year",
+        overlays = tuple(key for key, overlay in OVERLAYS.items()
+                         if st.checkbox(overlay.label, value=key == "gp_practices", key=f"overlay_{key}"))
+        tube_year = st.selectbox("NO2 diffusion tube year", list(settings.TUBE_YEARS)[::-1], key="tube_year",
                                  disabled="no2_tubes" not in overlays,
                                  help="Tubes are coloured by their bias-adjusted annual mean against the "
                                       "40 µg/m³ objective.")
 
-    description = mapspec.MapDescription(indicator_id, period=period, level=level, scheme=scheme, k=int(k),
+    description = MapDescription(indicator_id, period=period, level=level, scheme=scheme, k=int(k),
                                          overlays=overlays, tube_year=int(tube_year),
                                          extent="london" if level == "london_lsoa11" else "borough")
     try:
         prepared = ui.prepared_map(description, version)
-    except mapspec.MapRequestError as exc:
-        st.error(f"This map cannot be drawn: {exc}")
-        prepared = None
     except Exception as exc:  # a plain message rather than a traceback for the user
-        st.error(f"The map could not be drawn ({type(exc).__name__}: {exc}).")
+        ui.problem("this map", exc)
         prepared = None
 
     if prepared is not None:
-        st.title(prepared.title)
-        st.caption(prepared.subtitle)
+        st.title(escape_markdown(prepared.title))
+        st.caption(escape_markdown(prepared.subtitle))
         if prepared.description.indicator != indicator_id:
-            st.info(next(n for n in prepared.notes if "summarised as" in n))
+            st.info(escape_markdown(next(n for n in prepared.notes if "summarised as" in n)))
         try:
             ui.show_map(description, version, height=640)
         except Exception as exc:  # a plain message rather than a traceback for the user
-            st.error(f"The interactive map could not be drawn ({type(exc).__name__}: {exc}).")
+            ui.problem("the interactive map", exc)
         ui.footer(prepared)
 
 with st.expander("Indicators not available at sub-borough level", expanded=indicator_id in BOROUGH_ONLY):

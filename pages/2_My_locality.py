@@ -1,6 +1,6 @@
 """My locality: one locality's map, key indicators, wards, practices, S106/CIL projects and air quality.
 
-Thin page: widgets -> thmaps.profile / thmaps.mapspec; every figure comes from the store.
+Thin page: widgets -> thmaps.profile / thmaps.maps; every figure comes from the store.
 """
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from thmaps import mapspec, profile, settings, ui
-from thmaps.indicators import CATALOGUE
+from thmaps import profile, settings
+from thmaps.geo import LOCALITY_NOTE, Locality
+from thmaps.indicators import RULE_OF_THUMB
+from thmaps.maps import MapDescription
+from thmaps.safetext import escape_markdown
+from webapp import ui
 
 ui.require_store()
 
@@ -20,23 +24,16 @@ VERDICT_COLOURS = {"worse": "#e08214", "similar": "#bababa", "better": "#8073ac"
                    "no data": "#f0f0f0"}
 
 
-def problem(what: str, exc: Exception) -> None:
-    """A plain message instead of a traceback."""
-    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    st.error(f"Could not show {what}: {message}")
-
-
 st.title("My locality")
-names = list(settings.LOCALITY_NAMES)
-name = st.selectbox("Locality", names, index=0, key="locality",
-                    help="The four Tower Hamlets Together localities (thmaps default ward lists).")
-code = settings.LOCALITY_CODES[name]
+locality = st.selectbox("Locality", Locality.all(), index=0, key="locality", format_func=lambda loc: loc.name,
+                        help="The four Tower Hamlets Together localities (thmaps default ward lists).")
+name, code = locality.name, locality.code
 try:
     wards = profile.locality_wards(code)
-    st.caption(f"**{name}** ({code}) covers {len(wards)} wards: {', '.join(wards['name'])}. "
-               f"{profile.LOCALITY_NOTE}")
+    st.caption(f"**{name}** ({code}) covers {len(wards)} wards: "
+               f"{escape_markdown(', '.join(wards['name']))}. {escape_markdown(LOCALITY_NOTE)}")
 except Exception as exc:
-    problem("the locality's wards", exc)
+    ui.problem("the locality's wards", exc)
 
 # --------------------------------------------------------------------------- map
 st.header("Map")
@@ -44,17 +41,16 @@ map_options = ui.indicator_options("lsoa11")
 map_ids = list(map_options)
 map_indicator = st.selectbox("Indicator on the map", map_ids, index=map_ids.index("imd_decile"),
                              format_func=map_options.get, key="map_indicator")
-tube_year = st.selectbox("NO2 diffusion tube year (map and air quality section)", list(reversed(profile.TUBE_YEARS)),
+tube_year = st.selectbox("NO2 diffusion tube year (map and air quality section)", list(reversed(settings.TUBE_YEARS)),
                          index=0, key="tube_year")
 try:
-    scheme = "national_deciles" if CATALOGUE[map_indicator].national_deciles else "quantiles"
-    desc = mapspec.MapDescription(map_indicator, level="lsoa11", scheme=scheme, extent=f"locality:{code}",
-                                  overlays=("gp_practices", "s106", "no2_tubes"), tube_year=int(tube_year))
+    desc = MapDescription(map_indicator, level="lsoa11", extent=locality,
+                          overlays=("gp_practices", "s106", "no2_tubes"), tube_year=int(tube_year))
     prepared = ui.show_map(desc, ui.store_version(), height=520)
-    st.caption(prepared.subtitle)
+    st.caption(escape_markdown(prepared.subtitle))
     ui.footer(prepared)
 except Exception as exc:
-    problem("the map", exc)
+    ui.problem("the map", exc)
 
 # --------------------------------------------------------------------------- key indicators
 st.header("Key indicators")
@@ -72,13 +68,13 @@ try:
     st.dataframe(styled, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3,
                  column_config={"indicator": st.column_config.TextColumn(width="medium", pinned=True),
                                 "unit": st.column_config.TextColumn(width="small")})
-    st.caption(f"**Assumption:** {profile.RULE_OF_THUMB} ▲ worse = shaded orange, ▼ better = purple, "
+    st.caption(f"**Assumption:** {escape_markdown(RULE_OF_THUMB)} ▲ worse = shaded orange, ▼ better = purple, "
                "≈ similar = grey. London and England values are shown where the store has them.")
     st.download_button("Download the key indicators (CSV, with sources and licences)",
                        data=profile.locality_table_csv(code), file_name=f"thmaps_{code}_key_indicators.csv",
                        mime="text/csv", key="download_csv")
 except Exception as exc:
-    problem("the key indicators", exc)
+    ui.problem("the key indicators", exc)
 
 # --------------------------------------------------------------------------- wards
 st.header("Wards ranked")
@@ -99,12 +95,12 @@ try:
     rule = alt.Chart(pd.DataFrame({"borough": [ranking["borough value"].iloc[0]]})).mark_rule(
         color="black", strokeDash=[4, 3]).encode(x="borough:Q")
     st.altair_chart(bars + rule, width="stretch")
-    st.caption(f"Dashed line: Tower Hamlets value. {ranking.attrs['rank_note']} Borough rank is out of "
-               f"{int(ranking['wards in borough'].iloc[0])} wards. Method: {ranking.attrs['method']}")
+    st.caption(escape_markdown(f"Dashed line: Tower Hamlets value. {ranking.attrs['rank_note']} Borough rank is out "
+                               f"of {int(ranking['wards in borough'].iloc[0])} wards. Method: {ranking.attrs['method']}"))
     st.dataframe(ranking[["ward", "value", "unit", "period", "locality rank", "borough rank", "vs borough"]],
                  hide_index=True, width="stretch", column_config={"value": st.column_config.NumberColumn(format="%.2f")})
 except Exception as exc:
-    problem("the ward ranking", exc)
+    ui.problem("the ward ranking", exc)
 
 # --------------------------------------------------------------------------- practices
 st.header("GP practices")
@@ -119,7 +115,7 @@ try:
     st.caption("Practices standing in the locality (by postcode location). Names are the 2019 ODS names; "
                "some are out of date (see note). List sizes: NHS Digital, April 2026; PCN: 2024-25.")
 except Exception as exc:
-    problem("the GP practices", exc)
+    ui.problem("the GP practices", exc)
 
 # --------------------------------------------------------------------------- S106 / CIL
 st.header("S106 / CIL health projects")
@@ -136,10 +132,11 @@ try:
     st.caption("A project counts here if it is located in the locality (at the postcode of the practice the "
                "source names) or, when it cannot be located, if its source gives this locality (`basis` says "
                "which; 'inferred' means the compiler inferred it). Blank amount = not stated in the source. "
-               + (f"Not in any locality (no location, no locality in the source): {', '.join(unassigned['project'])}."
+               + (f"Not in any locality (no location, no locality in the source): "
+                  f"{escape_markdown(', '.join(unassigned['project']))}."
                   if len(unassigned) else ""))
 except Exception as exc:
-    problem("the S106/CIL projects", exc)
+    ui.problem("the S106/CIL projects", exc)
 
 # --------------------------------------------------------------------------- air quality
 st.header("Air quality")
@@ -161,9 +158,7 @@ try:
     if air.tubes.empty:
         st.info(f"No diffusion tube results in {name} for {tube_year}.")
     else:
-        n_exceed = int((air.tubes[f"exceeds {settings.NO2_OBJECTIVE:g} µg/m³"] == "yes").sum())
-        st.write(f"{len(air.tubes)} tubes; {n_exceed} above the {settings.NO2_OBJECTIVE:g} µg/m³ annual mean objective "
-                 "(bias-adjusted).")
+        st.write(escape_markdown(profile.tube_headline(air.tubes)))
         st.dataframe(air.tubes, hide_index=True, width="stretch",
                      column_config={"annual_mean_raw": st.column_config.NumberColumn("raw mean (µg/m³)", format="%.1f"),
                                     "annual_mean_bias_adjusted": st.column_config.NumberColumn(
@@ -184,6 +179,6 @@ try:
                  column_config={"median": st.column_config.NumberColumn(format="%.1f"),
                                 "share exceeding": st.column_config.NumberColumn(format="%.0f%%"),
                                 "borough median": st.column_config.NumberColumn(format="%.1f")})
-    st.caption(" ".join(air.notes) + " Red dashed line: the 40 µg/m³ objective.")
+    st.caption(escape_markdown(" ".join(air.notes) + f" Red dashed line: the {settings.NO2_OBJECTIVE:g} µg/m³ objective."))
 except Exception as exc:
-    problem("air quality", exc)
+    ui.problem("air quality", exc)

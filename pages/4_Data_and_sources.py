@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from thmaps import settings, ui
+from thmaps import settings
+from webapp import ui
 
 ui.require_store()
 version = ui.store_version()
@@ -18,7 +19,7 @@ def show_table(name: str, columns=None, **config) -> pd.DataFrame | None:
     try:
         frame = ui.layer(name, version)
     except Exception as exc:  # a plain message rather than a traceback
-        st.error(f"The `{name}` table could not be read from the store: {exc}")
+        ui.problem(f"the {name} table", exc)
         return None
     frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
     if columns:
@@ -54,9 +55,9 @@ if sources is not None:
 st.header("Localities")
 st.warning("The four localities are **not an official boundary**. No official ward list for the Tower Hamlets "
            "Together localities was found, so thmaps uses an **editable default** kept in "
-           "`boundaries/localities.csv` (inferred from GP practice locations and the few stated facts: South West "
+           "`thmaps/data/localities.csv` (inferred from GP practice locations and the few stated facts: South West "
            "= Tower Network PCN area; Aberfeldy in South East). Edit the CSV and rebuild the store "
-           "(`python -m thmaps build`) to change it.")
+           "(`thmaps build`) to change it.")
 show_table("locality_definition", ["locality", "locality_code", "ward_name", "ward_code", "provenance"])
 
 # --------------------------------------------------------------------------- indicators
@@ -87,7 +88,7 @@ if weights is not None:
 st.header("Approximations in the overlays")
 st.subheader("Liveable Streets")
 st.write("No Liveable Streets scheme boundary is published. Each area is drawn as the **whole ward(s)** listed in "
-         "`boundaries/liveable_streets_wards.csv` (an assumption, shown dashed on the map as an approximate "
+         "`thmaps/data/liveable_streets_wards.csv` (an assumption, shown dashed on the map as an approximate "
          "ward-level footprint).")
 show_table("liveable_streets", ["area", "phase", "planned_start", "status_notes", "ward_names", "match", "note",
                                 "approximation"])

@@ -2,5 +2,5 @@
 # Set everything up, build the store from ../shared/data and launch the app on http://localhost:8501
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-python -m thmaps build
+thmaps build
 exec streamlit run app.py --server.port "${PORT:-8501}" "$@"

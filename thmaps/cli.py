@@ -1,4 +1,4 @@
-"""Command line: ``python -m thmaps {sources,build,validate,postcode,indicators,layers,map-pack}``.
+"""Command line: ``thmaps {sources,build,validate,postcode,indicators,layers,map-pack}`` (or ``python -m thmaps``).
 
 Every failure is a one-line message on stderr and a non-zero exit code, never a traceback.
 """
@@ -9,22 +9,23 @@ import json
 import sys
 from pathlib import Path
 
-from . import settings
+from . import __version__, settings
+from .errors import ThmapsError
 
 
 def _cmd_sources(args) -> int:
-    from .sources import format_registry
+    from .sources.registry import format_registry
 
     print(format_registry())
     return 0
 
 
 def _cmd_build(args) -> int:
-    from .store import BuildError, build
+    from .builder import build
 
     try:
         result = build(args.source_dir, args.store, args.localities)
-    except BuildError as exc:
+    except ThmapsError as exc:
         print(f"Build failed: {exc}\nThe previous store (if any) is unchanged.", file=sys.stderr)
         return 1
     print(f"Built {result['path']} in {result['seconds']:.1f} s ({result['bytes'] / 2**20:.1f} MiB)")
@@ -34,7 +35,7 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .validate import validate
+    from .validation import validate
 
     problems = validate(args.source_dir, args.localities)
     source_dir = args.source_dir or settings.source_dir()
@@ -49,14 +50,14 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_postcode(args) -> int:
-    from .postcodes import PostcodeError, lookup
+    from .postcodes import lookup_postcode
 
     status = 0
     for text in args.postcodes:
         try:
-            print(json.dumps(lookup(text).as_dict(), ensure_ascii=False))
-        except PostcodeError as exc:
-            print(f"{text}: {exc}", file=sys.stderr)
+            print(json.dumps(lookup_postcode(text).as_dict(), ensure_ascii=False))
+        except ThmapsError as exc:
+            print(f"{_shown(text)}: {exc}", file=sys.stderr)
             status = 1
     return status
 
@@ -78,11 +79,11 @@ def _cmd_layers(args) -> int:
 
 
 def _cmd_map_pack(args) -> int:
-    from .mappack import MapPackError, run_pack
+    from .reports import run_pack
 
     try:
         summary = run_pack(args.spec, args.out, progress=not args.quiet)
-    except MapPackError as exc:
+    except ThmapsError as exc:
         print(f"Map pack not written: {exc}", file=sys.stderr)
         return 1
     print(f"Wrote {len(summary['files'])} file(s) to {summary['folder']} in {summary['seconds']:.1f} s")
@@ -91,16 +92,17 @@ def _cmd_map_pack(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m thmaps", description="Tower Hamlets locality health-needs maps")
+    p = argparse.ArgumentParser(prog="thmaps", description="Tower Hamlets locality health-needs maps")
+    p.add_argument("--version", action="version", version=f"thmaps {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("sources", help="print the source registry").set_defaults(func=_cmd_sources)
     for name, func, text in (("build", _cmd_build, "build the store from the source directory"),
                              ("validate", _cmd_validate, "check a source directory and report problems")):
         sp = sub.add_parser(name, help=text)
         sp.add_argument("--source-dir", type=Path, default=None, help=f"default: ${settings.SOURCE_DIR_ENV}")
-        sp.add_argument("--localities", type=Path, default=None, help="ward-to-locality CSV (default boundaries/localities.csv)")
+        sp.add_argument("--localities", type=Path, default=None, help="ward-to-locality CSV (default: the packaged thmaps/data/localities.csv)")
         if name == "build":
-            sp.add_argument("--store", type=Path, default=None, help=f"GeoPackage to write (default ${settings.STORE_ENV} or data/store/thmaps.gpkg)")
+            sp.add_argument("--store", type=Path, default=None, help=f"GeoPackage to write (default ${settings.STORE_ENV} or store/thmaps.gpkg under ${settings.HOME_ENV})")
         sp.set_defaults(func=func)
     sp = sub.add_parser("postcode", help="look up postcodes (ward, LSOA, locality)")
     sp.add_argument("postcodes", nargs="+")
@@ -123,6 +125,12 @@ def main(argv=None) -> int:
         return args.func(args)
     except BrokenPipeError:  # output piped into `head`: not an error
         return 0
-    except (RuntimeError, FileNotFoundError, KeyError, ValueError) as exc:
+    except ThmapsError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+
+
+def _shown(text, limit: int = 60) -> str:
+    """User input as echoed back: printable characters only, shortened."""
+    clean = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

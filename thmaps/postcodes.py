@@ -4,11 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, asdict
 
 from . import settings, store
-from .io import normalise_postcode
-
-
-class PostcodeError(LookupError):
-    """A postcode that is malformed or not in the lookup; the message says which."""
+from .errors import PostcodeError
+from .sources import normalise_postcode
 
 
 @dataclass(frozen=True)
@@ -29,7 +26,7 @@ class PostcodeLocation:
         return asdict(self)
 
 
-def lookup(text: str) -> PostcodeLocation:
+def lookup_postcode(text: str) -> PostcodeLocation:
     """Locate a Tower Hamlets postcode.
 
     Parameters
@@ -52,7 +49,8 @@ def lookup(text: str) -> PostcodeLocation:
         raise PostcodeError("Please enter a UK postcode such as E1 1BB.")
     postcode = normalise_postcode(text)
     if postcode is None:
-        raise PostcodeError(f"{str(text).strip()!r} is not a valid UK postcode (for example E1 1BB).")
+        shown = "".join(ch for ch in str(text).strip() if ch.isprintable())
+        raise PostcodeError(f"{shown!r} is not a valid UK postcode (for example E1 1BB).")
     table = store.load_layer("postcodes")
     hit = table[table["postcode"] == postcode]
     if hit.empty:

@@ -1,31 +1,44 @@
-"""Project-wide settings: paths, coordinate reference systems, thresholds.
+"""Settings: paths, coordinate reference systems, thresholds and web geometry.
 
-Every constant the library relies on lives here (osmnx style) so that there is
-one place to read or override it.  Values that come from the environment are
-read when a function asks for them, not at import, so tests can point the
-library at another source directory or store.
+One documented place for every constant the library relies on (osmnx style). Library code reads
+them as ``settings.NAME`` **when a function runs**, never copies them at import, so a notebook or a
+test can change one and the next call uses it::
+
+    >>> from thmaps import settings
+    >>> settings.WEB_COORD_PRECISION = 6      # the next map written and decoded uses six decimals
+
+Values from the environment (``THMAPS_SOURCE_DIR``, ``THMAPS_STORE``, ``THMAPS_HOME``) are read by
+the functions below each time they are called.
+
+Domain assumptions of the development-impact estimate are not here: they live, with their
+sources, in the package's own data files.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-#: Repository root (the folder holding ``thmaps/``).
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .errors import SettingsError
+
+#: The package folder, and the registry files that ship with it (sources, boundaries, localities...).
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DATA = PACKAGE_DIR / "data"
+SOURCE_REGISTRY = PACKAGE_DATA / "sources.yaml"
+BOUNDARY_REGISTRY = PACKAGE_DATA / "boundaries.yaml"
+#: The ward -> locality definition: an editable default, not an official boundary.
+LOCALITIES_CSV = PACKAGE_DATA / "localities.csv"
+#: The wards used to approximate each Liveable Streets area (an assumption: no scheme geometry is published).
+LIVEABLE_STREETS_WARDS_CSV = PACKAGE_DATA / "liveable_streets_wards.csv"
 
 #: Environment variable naming the directory of source data (../shared/data).
 SOURCE_DIR_ENV = "THMAPS_SOURCE_DIR"
 #: Environment variable naming the GeoPackage store to build and read.
 STORE_ENV = "THMAPS_STORE"
-#: Version of the store's layout; raised when a layer gains or loses columns, so that a store built by an
-#: older thmaps is rebuilt rather than read wrongly (2: ``duplicate_of`` and ``boundary_ward``).
+#: Environment variable naming the folder for the store and user data (default: see :func:`home`).
+HOME_ENV = "THMAPS_HOME"
+#: Version of the store's layout; raised when a layer gains or loses columns, so that a store built by
+#: another thmaps is rebuilt rather than read wrongly (2: ``duplicate_of`` and ``boundary_ward``).
 STORE_FORMAT = 2
-
-DEFAULT_STORE = PROJECT_ROOT / "data" / "store" / "thmaps.gpkg"
-SOURCE_REGISTRY = PROJECT_ROOT / "data" / "sources.yaml"
-LOCALITIES_CSV = PROJECT_ROOT / "boundaries" / "localities.csv"
-BOUNDARY_REGISTRY = PROJECT_ROOT / "boundaries" / "registry.yaml"
-LIVEABLE_STREETS_WARDS_CSV = PROJECT_ROOT / "boundaries" / "liveable_streets_wards.csv"
 
 #: CRS in which everything is measured, joined and stored (British National Grid).
 CRS_STORE = "EPSG:27700"
@@ -37,9 +50,6 @@ BOROUGH_NAME = "Tower Hamlets"
 LONDON_CODE = "E12000007"
 ENGLAND_CODE = "E92000001"
 
-LOCALITY_NAMES = ("North West", "North East", "South West", "South East")
-LOCALITY_CODES = {"North West": "NW", "North East": "NE", "South West": "SW", "South East": "SE"}
-
 #: Ward renames of 2022 (boundaries unchanged).
 OLD_WARD_NAMES = {"Bethnal Green": "Bethnal Green East", "St Peter's": "Bethnal Green West"}
 
@@ -50,6 +60,8 @@ NO2_OBJECTIVE = 40.0
 NO2_IMPLAUSIBLE_MONTHLY = 300.0
 #: WHO global air quality guidelines (22 September 2021), annual mean guideline levels, µg/m³.
 WHO_GUIDELINES = {"NO2": 10.0, "PM25": 5.0, "PM10": 15.0}
+#: Years of the council's NO2 diffusion tube tables in the bundle.
+TUBE_YEARS = tuple(range(2015, 2025))
 
 #: A point this close (metres) to another ward is reported as on the boundary with it: diffusion tubes
 #: and monitors stand on roads, and main roads are often ward boundaries (TH2 is 10 m from one).
@@ -60,7 +72,8 @@ CONSERVATION_TOLERANCE = 0.001
 
 #: Douglas-Peucker tolerance (metres, in EPSG:27700) for web geometry.
 WEB_SIMPLIFY_METRES = 8.0
-#: Decimal places kept in web coordinates (5 places ≈ 1 m).
+#: Decimal places kept in web coordinates (5 places ≈ 1 m). Read when a map is written and when its
+#: page decodes it, so both always agree.
 WEB_COORD_PRECISION = 5
 
 #: Largest source file the validator will open, bytes.
@@ -72,19 +85,34 @@ def source_dir() -> Path:
 
     Raises
     ------
-    RuntimeError
+    SettingsError
         If the variable is unset (the message says how to set it).
     """
     value = os.environ.get(SOURCE_DIR_ENV)
     if not value:
-        raise RuntimeError(
+        raise SettingsError(
             f"{SOURCE_DIR_ENV} is not set: point it at the Tower Hamlets data bundle, "
             f"for example `export {SOURCE_DIR_ENV}=../shared/data`."
         )
     return Path(value).expanduser().resolve()
 
 
+def home() -> Path:
+    """The folder holding the built store (and, later, user data).
+
+    ``THMAPS_HOME`` if set; otherwise ``data/`` of the source checkout when thmaps runs from one
+    (an editable install), else ``~/.local/share/thmaps``.
+    """
+    value = os.environ.get(HOME_ENV)
+    if value:
+        return Path(value).expanduser().resolve()
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "data"
+    return Path.home() / ".local" / "share" / "thmaps"
+
+
 def store_path() -> Path:
-    """Return the GeoPackage store path (``THMAPS_STORE`` or ``data/store/thmaps.gpkg``)."""
+    """Return the GeoPackage store path (``THMAPS_STORE``, else ``store/thmaps.gpkg`` under :func:`home`)."""
     value = os.environ.get(STORE_ENV)
-    return Path(value).expanduser().resolve() if value else DEFAULT_STORE
+    return Path(value).expanduser().resolve() if value else home() / "store" / "thmaps.gpkg"

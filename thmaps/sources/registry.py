@@ -1,4 +1,4 @@
-"""The source registry (``data/sources.yaml``): what each dataset is and where it lives."""
+"""The source registry (``thmaps/data/sources.yaml``): what each dataset is and where it lives."""
 from __future__ import annotations
 
 from dataclasses import dataclass, asdict
@@ -7,16 +7,10 @@ from pathlib import Path
 
 import yaml
 
-from . import settings
+from .. import settings
+from ..errors import SourceError
 
 REQUIRED_FIELDS = ("id", "title", "publisher", "licence", "attribution", "vintage", "geography", "path", "url")
-
-
-class SourceError(Exception):
-    """A source file is missing, unreadable or not what the registry expects.
-
-    The message is written for a person: it names the file and the problem.
-    """
 
 
 @dataclass(frozen=True)
@@ -42,30 +36,34 @@ class Source:
         return asdict(self)
 
 
-@lru_cache(maxsize=4)
-def load_registry(path: Path = settings.SOURCE_REGISTRY) -> dict[str, Source]:
-    """Read the source registry.
+def load_registry(path: Path | None = None) -> dict[str, Source]:
+    """Read the source registry (default :data:`thmaps.settings.SOURCE_REGISTRY`).
 
     Returns
     -------
     dict
         Source id -> :class:`Source`, in registry order.
     """
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return _load_registry(Path(path or settings.SOURCE_REGISTRY))
+
+
+@lru_cache(maxsize=4)
+def _load_registry(path: Path) -> dict[str, Source]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     registry: dict[str, Source] = {}
     for entry in raw["sources"]:
         missing = [f for f in REQUIRED_FIELDS if not entry.get(f)]
         if missing:
-            raise ValueError(f"source registry entry {entry.get('id', '?')!r} lacks {', '.join(missing)}")
+            raise SourceError(f"source registry entry {entry.get('id', '?')!r} lacks {', '.join(missing)}")
         registry[entry["id"]] = Source(**{k: str(v) for k, v in entry.items()})
     return registry
 
 
 def get(source_id: str) -> Source:
-    """Return one source by id (``KeyError`` with the known ids if unknown)."""
+    """Return one source by id (:class:`SourceError` with the known ids if unknown)."""
     registry = load_registry()
     if source_id not in registry:
-        raise KeyError(f"unknown source {source_id!r}; known: {', '.join(registry)}")
+        raise SourceError(f"unknown source {source_id!r}; known: {', '.join(registry)}")
     return registry[source_id]
 
 

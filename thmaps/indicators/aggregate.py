@@ -1,140 +1,18 @@
-"""Indicators: the catalogue, values at each source's own level, and aggregation.
+"""Indicator values: numerators and denominators at each source's own level, aggregation and comparators.
 
 Values reach wards from LSOAs through population-weighted apportionment
-(:func:`thmaps.geography.lsoa_ward_weights`), then localities and the borough by
-summing wards.  Every value is carried as a numerator and a denominator so that
-aggregation is one rule for all:
-
-* ``sum`` (counts): numerator = count, no denominator; value = numerator.
-* ``weighted_mean`` (concentrations): numerator = population × value, denominator =
-  population; value = numerator / denominator.
-* ``share`` (percentages, including the share of residents in the most deprived
-  national decile or quintile): numerator and denominator are people; value =
-  100 × numerator / denominator.
-
-Ranks and deciles are shown at LSOA level only; above it they are summarised by
-the share of residents living in the most deprived national quintile.
+(:func:`thmaps.geo.lsoa_ward_weights`), then localities and the borough by summing wards.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass, field, asdict
 
 import numpy as np
 import pandas as pd
 
-from . import settings
-from .io import AGE_BANDS, IMD_DOMAINS, LAEI_POLLUTANTS, LAEI_YEARS
-
-LEVELS = ("lsoa11", "ward", "locality", "borough")
-COMPARATOR_LEVELS = ("london", "england")
-LEVEL_LABELS = {"lsoa11": "LSOA 2011", "ward": "Ward", "locality": "Locality", "borough": "Borough",
-                "london": "London", "england": "England", "practice": "GP practice",
-                "london_lsoa11": "London LSOA 2011"}
-
-POP_WEIGHT_NOTE = "ONS mid-2019 LSOA population (assumption: the same weights for every LAEI year)"
+from .. import settings
+from ..sources import AGE_BANDS, IMD_DOMAINS, LAEI_POLLUTANTS
+from .catalogue import CATALOGUE
 
 
-@dataclass(frozen=True)
-class Indicator:
-    """One row of the indicator catalogue."""
-
-    id: str
-    title: str
-    unit: str
-    kind: str            # count | share | concentration | decile
-    aggregation: str     # sum | weighted_mean | share | none
-    higher_is_worse: bool | None
-    source_ids: tuple[str, ...]
-    base_level: str
-    periods: tuple[str, ...]
-    levels: tuple[str, ...]
-    method: str
-    summary_of: str = ""       # for a share summarising a decile indicator
-    national_deciles: bool = False
-    comparators: tuple[str, ...] = field(default_factory=tuple)
-
-    def as_row(self) -> dict:
-        row = asdict(self)
-        for key in ("source_ids", "periods", "levels", "comparators"):
-            row[key] = ";".join(row[key])
-        row["higher_is_worse"] = "" if self.higher_is_worse is None else str(self.higher_is_worse)
-        return row
-
-
-def _catalogue() -> list[Indicator]:
-    items: list[Indicator] = []
-    apportion = ("LSOA 2011 values apportioned to wards by OA-count population shares; "
-                 "wards summed to localities and borough")
-    pop_periods = ("2019", "2020")
-    items.append(Indicator(
-        "population", "Resident population, all ages", "persons", "count", "sum", None, ("pop_mid2019", "pop_mid2020"),
-        "lsoa11", pop_periods, LEVELS, f"Count, summed. {apportion}."))
-    for band in AGE_BANDS:
-        key = band.replace("-", "_").replace("+", "_plus")
-        items.append(Indicator(
-            f"population_{key}", f"Residents aged {band}", "persons", "count", "sum", None,
-            ("pop_mid2019", "pop_mid2020"), "lsoa11", pop_periods, LEVELS, f"Count, summed. {apportion}."))
-    for band, worse in (("0-15", None), ("65+", None)):
-        key = band.replace("-", "_").replace("+", "_plus")
-        items.append(Indicator(
-            f"pct_{key}", f"Share of residents aged {band}", "%", "share", "share", worse,
-            ("pop_mid2019", "pop_mid2020"), "lsoa11", pop_periods, LEVELS,
-            f"Residents aged {band} / all residents, both summed before dividing. {apportion}."))
-    for key, label in IMD_DOMAINS.items():
-        name = "Index of Multiple Deprivation" if key == "imd" else f"{label} domain"
-        items.append(Indicator(
-            f"{key}_decile", f"{name}: national decile (1 = most deprived 10%)", "decile", "decile", "none", False,
-            ("imd2019",), "lsoa11", ("2019",), ("lsoa11", "london_lsoa11"),
-            "National decile of the LSOA (rank among 32,844 English LSOAs). Not averaged: see the share "
-            "of residents in the most deprived quintile for wards and localities.", national_deciles=True))
-        items.append(Indicator(
-            f"{key}_share_q1", f"{name}: residents in the most deprived 20% nationally", "%", "share", "share", True,
-            ("imd2019", "imd2019_denominators"), "lsoa11", ("2019",), LEVELS,
-            "Share of residents (IoD mid-2015 denominators) living in LSOAs in national deciles 1-2. "
-            f"{apportion}. England and London use every English LSOA and London LSOA the same way.",
-            summary_of=f"{key}_decile", comparators=COMPARATOR_LEVELS))
-    items.append(Indicator(
-        "imd_share_d1", "Index of Multiple Deprivation: residents in the most deprived 10% nationally", "%", "share",
-        "share", True, ("imd2019", "imd2019_denominators"), "lsoa11", ("2019",), LEVELS,
-        f"Share of residents (IoD mid-2015 denominators) in LSOAs in national decile 1. {apportion}.",
-        summary_of="imd_decile", comparators=COMPARATOR_LEVELS))
-    names = {"NO2": "Nitrogen dioxide (NO2)", "PM25": "Fine particulate matter (PM2.5)", "PM10": "Particulate matter (PM10)"}
-    for pollutant in LAEI_POLLUTANTS:
-        items.append(Indicator(
-            f"laei_{pollutant.lower()}", f"{names[pollutant]}, modelled annual mean (LAEI)", "µg/m³", "concentration",
-            "weighted_mean", True, ("laei_lsoa11", "laei_boroughs"), "lsoa11", tuple(str(y) for y in LAEI_YEARS), LEVELS,
-            "LSOA value: area-weighted mean of the LAEI 20 m grid. Wards, localities and borough: population-weighted "
-            f"mean with {POP_WEIGHT_NOTE}. London: the 33 LAEI borough means weighted by Census 2011 usual "
-            "residents (London LSOA boundary file); each borough mean is itself area-weighted.", comparators=("london",)))
-    items.append(Indicator(
-        "gp_registered_patients", "Patients registered at GP practices located in the area", "patients", "count",
-        "sum", None, ("gp_practices",), "practice", ("2026-04",), ("practice", "ward", "locality", "borough"),
-        "List size of each practice (April 2026), counted in the ward and locality where the practice stands "
-        "(spatial join). Patients may live elsewhere."))
-    items.append(Indicator(
-        "gp_practices", "GP practices located in the area", "practices", "count", "sum", None, ("gp_practices",),
-        "practice", ("2026-04",), ("ward", "locality", "borough"), "Number of practices standing in the area (spatial join)."))
-    items.append(Indicator(
-        "fingertips_pm25", "Fine particulate matter (PM2.5), annual mean (OHID Fingertips 93867)", "µg/m³",
-        "concentration", "none", True, ("fingertips_pm25",), "borough", ("2018", "2019", "2020"), ("borough",),
-        "Published at local authority level only (population-weighted by OHID); no ward or locality figure exists.",
-        comparators=COMPARATOR_LEVELS))
-    items.append(Indicator(
-        "fingertips_fuel_poverty", "Households in fuel poverty (LILEE, OHID Fingertips 93759)", "%", "share", "none",
-        True, ("fingertips_fuel_poverty",), "borough", ("2019", "2020"), ("borough",),
-        "Published at local authority level only; no ward or locality figure exists.", comparators=COMPARATOR_LEVELS))
-    return items
-
-
-CATALOGUE: dict[str, Indicator] = {i.id: i for i in _catalogue()}
-
-
-def catalogue_frame() -> pd.DataFrame:
-    """The catalogue as a table (stored as layer ``indicator_catalogue``)."""
-    return pd.DataFrame([i.as_row() for i in CATALOGUE.values()])
-
-
-# --------------------------------------------------------------------------- base values
 
 def _base(indicator_id: str, period: str, codes, numerator, denominator=None) -> pd.DataFrame:
     frame = pd.DataFrame({"indicator_id": indicator_id, "period": str(period), "area_code": list(codes),

@@ -4,8 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import geography, io, settings
-from .sources import SourceError, load_registry
+from . import settings
+from ._util import first_line
+from .errors import SourceError, ThmapsError
+from .geo.localities import read_localities
+from .sources import air, boundaries, health, population, reference
+from .sources.registry import load_registry
 
 
 @dataclass(frozen=True)
@@ -23,10 +27,10 @@ class Problem:
 def _attempt(problems: list, source_id: str, func, *args, **kwargs):
     try:
         return func(*args, **kwargs)
-    except SourceError as exc:
+    except ThmapsError as exc:
         problems.append(Problem(source_id, str(exc)))
     except Exception as exc:  # a reader met something it did not expect: still a plain report
-        problems.append(Problem(source_id, f"cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''})"))
+        problems.append(Problem(source_id, f"cannot be read ({type(exc).__name__}: {first_line(exc)})"))
     return None
 
 
@@ -52,20 +56,20 @@ def validate(source_dir: Path | None = None, localities_csv: Path | None = None)
             problems.append(Problem(source.id, f"{source.path}: file not found"))
     missing = {p.source_id for p in problems}
 
-    boundaries = {}
-    for layer, spec in io.boundary_registry().items():
+    read_layers = {}
+    for layer, spec in boundaries.boundary_registry().items():
         if spec["source"] in missing:
             continue
         try:
-            boundaries[layer] = io.read_boundary(layer, source_dir, repair=False)
+            read_layers[layer] = boundaries.read_boundary(layer, source_dir, repair=False)
         except SourceError as exc:
             if "invalid geometr" not in str(exc):
                 problems.append(Problem(spec["source"], str(exc)))
                 continue
             problems.append(Problem(spec["source"], f"{exc}; the build repairs these with shapely make_valid", "warning"))
-            boundaries[layer] = _attempt(problems, spec["source"], io.read_boundary, layer, source_dir)
-    wards = boundaries.get("wards")
-    lsoa_codes = set(boundaries["lsoa11"]["code"]) if boundaries.get("lsoa11") is not None else None
+            read_layers[layer] = _attempt(problems, spec["source"], boundaries.read_boundary, layer, source_dir)
+    wards = read_layers.get("wards")
+    lsoa_codes = set(read_layers["lsoa11"]["code"]) if read_layers.get("lsoa11") is not None else None
     ward_codes = set(wards["code"]) if wards is not None else None
 
     def check(source_id, func, *args):
@@ -74,13 +78,13 @@ def validate(source_dir: Path | None = None, localities_csv: Path | None = None)
         return _attempt(problems, source_id, func, *args, source_dir=source_dir)
 
     if wards is not None:
-        _attempt(problems, "localities", geography.read_localities, wards, localities_csv)
-        lookup = check("oa21_ward_lookup", io.read_oa_ward_lookup)
+        _attempt(problems, "localities", read_localities, wards, localities_csv)
+        lookup = check("oa21_ward_lookup", boundaries.read_oa_ward_lookup)
         if lookup is not None:
             unknown = sorted(set(lookup["ward_name"]) - set(wards["name"]))
             if unknown:
                 problems.append(Problem("oa21_ward_lookup", f"unknown ward name(s): {', '.join(unknown)}"))
-        lookup = check("lsoa11_ward_lookup", io.read_lsoa11_ward_lookup)
+        lookup = check("lsoa11_ward_lookup", boundaries.read_lsoa11_ward_lookup)
         if lookup is not None:
             unknown = sorted(set(lookup["ward_code"]) - ward_codes)
             if unknown:
@@ -98,34 +102,34 @@ def validate(source_dir: Path | None = None, localities_csv: Path | None = None)
             problems.append(Problem(source_id, f"{len(absent)} Tower Hamlets LSOA(s) missing, e.g. {', '.join(absent[:3])}"))
 
     for year in (2019, 2020):
-        check_lsoas(f"pop_mid{year}", check(f"pop_mid{year}", io.read_population, year))
-    imd = check("imd2019", io.read_imd)
+        check_lsoas(f"pop_mid{year}", check(f"pop_mid{year}", population.read_population, year))
+    imd = check("imd2019", population.read_imd)
     if imd is not None and lsoa_codes is not None:
         absent = sorted(lsoa_codes - set(imd["lsoa11cd"]))
         if absent:
             problems.append(Problem("imd2019", f"{len(absent)} Tower Hamlets LSOA(s) missing, e.g. {', '.join(absent[:3])}"))
-    check("imd2019_denominators", io.read_imd_denominators)
-    check_lsoas("laei_lsoa11", check("laei_lsoa11", io.read_laei_lsoa11))
-    check("laei_boroughs", io.read_laei_boroughs)
-    check("lsoa11_lsoa21_lookup", io.read_lsoa11_lsoa21_lookup)
-    check("no2_tubes", io.read_no2_tubes)
-    check("laqn_sites", io.read_laqn_sites)
-    practices = check("gp_practices", io.read_gp_practices)
+    check("imd2019_denominators", population.read_imd_denominators)
+    check_lsoas("laei_lsoa11", check("laei_lsoa11", air.read_laei_lsoa11))
+    check("laei_boroughs", air.read_laei_boroughs)
+    check("lsoa11_lsoa21_lookup", boundaries.read_lsoa11_lsoa21_lookup)
+    check("no2_tubes", air.read_no2_tubes)
+    check("laqn_sites", air.read_laqn_sites)
+    practices = check("gp_practices", health.read_gp_practices)
     if practices is not None and ward_codes is not None:
         unknown = sorted(set(practices["source_ward_code"].dropna()) - ward_codes)
         if unknown:
             problems.append(Problem("gp_practices", f"unknown ward code(s) {', '.join(unknown)} (not one of the 20 wards)"))
     for kind, sid in (("hospital", "nhs_hospitals"), ("pharmacy", "nhs_pharmacies"), ("clinic", "nhs_clinics")):
-        check(sid, io.read_nhs_facilities, kind)
-    postcodes = check("codepoint", io.read_codepoint)
+        check(sid, health.read_nhs_facilities, kind)
+    postcodes = check("codepoint", reference.read_codepoint)
     if postcodes is not None and ward_codes is not None:
         unknown = sorted(set(postcodes["ward_code_2014"].dropna()) - ward_codes)
         if unknown:
             problems.append(Problem("codepoint", f"unknown ward code(s) {', '.join(unknown[:5])}"))
-    check("s106_health", io.read_s106_projects)
-    check("liveable_streets", io.read_liveable_streets)
+    check("s106_health", reference.read_s106_projects)
+    check("liveable_streets", reference.read_liveable_streets)
     for sid in ("fingertips_pm25", "fingertips_fuel_poverty"):
-        table = check(sid, io.read_fingertips, sid)
+        table = check(sid, reference.read_fingertips, sid)
         if table is not None:
             for period, part in table.groupby("period"):
                 absent = {settings.BOROUGH_CODE, settings.LONDON_CODE, settings.ENGLAND_CODE} - set(part["area_code"])

@@ -1,6 +1,6 @@
 """The data behind a map, as CSV, GeoJSON and GeoPackage bytes, with its attribution carried along.
 
-All three are built from a :class:`~thmaps.mapspec.PreparedMap`, so the downloaded figures are
+All three are built from a :class:`~thmaps.maps.prepare.PreparedMap`, so the downloaded figures are
 exactly the ones on the map (same values, ranks, classes and colours).  Only the areas in the
 map's extent are exported (the areas drawn in grey for context are not part of the map's data).
 
@@ -16,7 +16,6 @@ How the attribution travels:
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -24,25 +23,17 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from . import settings
-from .indicators import CATALOGUE, LEVEL_LABELS
-from .mapspec import OVERLAYS, SCHEMES, PreparedMap
+from .. import settings
+from ..indicators.catalogue import LEVEL_LABELS, get as get_indicator
+from ..overlays import OVERLAYS
+from .description import SCHEMES
+from .prepare import PreparedMap
+from .printing.page import file_stem
 
 MIME_TYPES = {"csv": "text/csv", "geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
               "html": "text/html"}
 COLUMNS = ["code", "name", "locality", "indicator_id", "indicator", "period", "level", "unit", "value", "rank",
            "n_ranked", "class_index", "class_label", "colour", "scheme", "source", "attribution", "notes"]
-
-
-def file_stem(prepared: PreparedMap) -> str:
-    """``<indicator>-<extent>-<period>-<level>``, safe as a file name."""
-    d = prepared.description
-    extent = "tower-hamlets" if d.extent == "borough" else d.extent.split(":", 1)[-1]
-    stem = "-".join([d.indicator, extent, str(d.period), d.level])
-    stem = "".join(ch.lower() if ch.isalnum() else "-" for ch in stem)
-    while "--" in stem:
-        stem = stem.replace("--", "-")
-    return stem.strip("-")
 
 
 def metadata(prepared: PreparedMap) -> dict:
@@ -54,12 +45,12 @@ def metadata(prepared: PreparedMap) -> dict:
         "indicator_id": d.indicator,
         "period": d.period,
         "level": d.level,
-        "extent": d.extent,
+        "extent": str(d.extent),
         "classification": SCHEMES[d.scheme],
         "legend_title": prepared.legend_title,
         "legend": [{"class_index": i, "label": label, "colour": colour}
                    for i, (label, colour) in enumerate(zip(prepared.labels, prepared.colours))],
-        "overlays": [OVERLAYS[k] for k in prepared.overlays],
+        "overlays": [OVERLAYS[k].label for k in prepared.overlays],
         "source": prepared.source_line,
         "notes": list(prepared.notes),
         "attribution": list(prepared.attributions),
@@ -71,7 +62,7 @@ def metadata(prepared: PreparedMap) -> dict:
 def data_frame(prepared: PreparedMap) -> gpd.GeoDataFrame:
     """The areas of the map's extent with value, rank, class and attribution (EPSG:27700)."""
     d = prepared.description
-    indicator = CATALOGUE[d.indicator]
+    indicator = get_indicator(d.indicator)
     areas = prepared.areas[prepared.areas["in_extent"]].copy()
     out = gpd.GeoDataFrame({
         "code": areas["code"].astype(str),
@@ -103,8 +94,12 @@ def to_csv(prepared: PreparedMap) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
-def to_geojson(prepared: PreparedMap, precision: int = settings.WEB_COORD_PRECISION + 1) -> bytes:
-    """GeoJSON FeatureCollection in EPSG:4326 with a top-level ``metadata`` member (title, source, attribution)."""
+def to_geojson(prepared: PreparedMap, precision: int | None = None) -> bytes:
+    """GeoJSON FeatureCollection in EPSG:4326 with a top-level ``metadata`` member (title, source, attribution).
+
+    ``precision`` decimals (default one more than :data:`thmaps.settings.WEB_COORD_PRECISION`).
+    """
+    precision = settings.WEB_COORD_PRECISION + 1 if precision is None else int(precision)
     frame = data_frame(prepared).to_crs(settings.CRS_WEB)
     collection = json.loads(frame.to_json(na="null", show_bbox=False, drop_id=True, to_wgs84=False))
     collection["name"] = file_stem(prepared)
@@ -147,11 +142,8 @@ def _clean_for_gpkg(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def to_geopackage(prepared: PreparedMap) -> bytes:
     """GeoPackage (EPSG:27700): ``map_data``, ``legend``, ``README`` and one layer per overlay."""
-    fd, name = tempfile.mkstemp(prefix="thmaps-export-", suffix=".gpkg")
-    os.close(fd)
-    path = Path(name)
-    path.unlink()
-    try:
+    with tempfile.TemporaryDirectory(prefix="thmaps-export-") as folder:
+        path = Path(folder) / "map.gpkg"
         pyogrio.write_dataframe(_clean_for_gpkg(data_frame(prepared)), path, layer="map_data", driver="GPKG")
         legend = pd.DataFrame(metadata(prepared)["legend"])
         if legend.empty:
@@ -163,5 +155,3 @@ def to_geopackage(prepared: PreparedMap) -> bytes:
             if len(frame):
                 pyogrio.write_dataframe(_clean_for_gpkg(frame), path, layer=f"overlay_{key}", driver="GPKG")
         return path.read_bytes()
-    finally:
-        path.unlink(missing_ok=True)

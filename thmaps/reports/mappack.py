@@ -24,7 +24,7 @@ then every map of the second, so a locality's profile pages sit together.
 Output folder
     A relative ``output`` is resolved against **the folder holding the spec file**, so a pack
     writes to the same place whatever the current directory (``run_pack(..., out_dir=...)`` and
-    ``python -m thmaps map-pack SPEC --out DIR`` override it; ``out_dir`` relative paths are
+    ``thmaps map-pack SPEC --out DIR`` override it; ``out_dir`` relative paths are
     resolved against the current directory).  An existing folder is replaced only if it holds a
     previous thmaps pack (a ``pack.json`` file); any other existing path is refused.
 
@@ -48,27 +48,23 @@ import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import matplotlib
 import yaml
-from matplotlib.figure import Figure
 from pypdf import PdfReader, PdfWriter
 from tqdm.auto import tqdm
 
-from . import printmap
-from .mapspec import MapDescription, MapRequestError, parse_extent, prepare, resolve
-from .sources import SourceError
-from .store import StoreMissingError
+from .._util import atomic_write, slugify
+from ..errors import MapPackError, ThmapsError
+from ..geo.places import Extent
+from ..maps import printing
+from ..maps.description import MapDescription, resolve, ward_names
+from ..maps.prepare import prepare
+from .contents import CONTENTS_FILE, assign_pages, render_contents
 
 PACK_KEYS = {"title", "output", "paper", "orientation", "format", "dpi", "level", "scheme", "k", "period",
              "tube_year", "overlays", "extents", "maps", "description"}
 MAP_KEYS = {"indicator", "period", "level", "scheme", "k", "overlays", "tube_year", "title", "extents"}
 DEFAULTS_FROM_PACK = ("period", "level", "scheme", "k", "overlays", "tube_year")
 MANIFEST = "pack.json"
-CONTENTS_FILE = "00-contents.pdf"
-
-
-class MapPackError(ValueError):
-    """A map pack that cannot be written; the message says what to fix.  Nothing is left half-written."""
 
 
 @dataclass
@@ -99,13 +95,6 @@ class PackPlan:
 
 # --------------------------------------------------------------------------- validation
 
-def _slug(text: str, limit: int = 60) -> str:
-    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in str(text))
-    while "--" in out:
-        out = out.replace("--", "-")
-    return out.strip("-")[:limit].strip("-") or "map"
-
-
 def _as_list(value, what: str, problems: list[str]) -> list:
     if value is None:
         return []
@@ -117,18 +106,12 @@ def _as_list(value, what: str, problems: list[str]) -> list:
     return []
 
 
-def _extent_label(extent: str) -> str:
-    kind, code = parse_extent(extent)
-    if kind == "borough":
+def _extent_label(extent: Extent) -> str:
+    if extent.kind == "borough":
         return "Tower Hamlets"
-    if kind == "locality":
-        from . import settings
-
-        return {v: k for k, v in settings.LOCALITY_CODES.items()}[code] + " locality"
-    from . import store
-
-    wards = store.load_layer("wards").set_index("code")
-    return f"{wards.loc[code, 'name']} ward"
+    if extent.kind == "locality":
+        return f"{extent.locality.name} locality"
+    return f"{ward_names()[extent.code]} ward"
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -190,19 +173,19 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
     paper = str(spec.get("paper", "A4")).upper()
     orientation = str(spec.get("orientation", "landscape")).lower()
     fmt = str(spec.get("format", "pdf")).lower()
-    if paper not in printmap.PAPERS:
-        problems.append(f"paper {spec.get('paper')!r} is not supported; choose {' or '.join(printmap.PAPERS)}")
-    if orientation not in printmap.ORIENTATIONS:
+    if paper not in printing.PAPERS:
+        problems.append(f"paper {spec.get('paper')!r} is not supported; choose {' or '.join(printing.PAPERS)}")
+    if orientation not in printing.ORIENTATIONS:
         problems.append(f"orientation {spec.get('orientation')!r} is not supported; choose landscape or portrait")
-    if fmt not in printmap.FORMATS:
-        problems.append(f"format {spec.get('format')!r} is not supported; choose {', '.join(printmap.FORMATS)}")
+    if fmt not in printing.FORMATS:
+        problems.append(f"format {spec.get('format')!r} is not supported; choose {', '.join(printing.FORMATS)}")
     try:
-        dpi = int(spec.get("dpi", printmap.DEFAULT_DPI))
+        dpi = int(spec.get("dpi", printing.DEFAULT_DPI))
         if not 72 <= dpi <= 600:
             raise ValueError
     except (TypeError, ValueError):
         problems.append(f"dpi {spec.get('dpi')!r} must be a whole number between 72 and 600")
-        dpi = printmap.DEFAULT_DPI
+        dpi = printing.DEFAULT_DPI
 
     # Output folder.
     if out_dir is not None:
@@ -225,15 +208,13 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
     labels: dict[str, str] = {}
 
     def check_extent(extent, where: str) -> bool:
-        extent = str(extent)
-        if extent in labels:
-            return True
         try:
-            labels[extent] = _extent_label(extent)
-            return True
-        except MapRequestError as exc:
+            extent = Extent.parse(extent, wards=ward_names())
+        except ThmapsError as exc:
             problems.append(f"{where}: {exc}")
             return False
+        labels.setdefault(str(extent), _extent_label(extent))
+        return True
 
     for extent in pack_extents:
         check_extent(extent, "extents")
@@ -268,7 +249,7 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
                 tube_year=int(settings_.get("tube_year", 2024)),
                 title=None if settings_.get("title") is None else str(settings_["title"]))
             resolve(desc)
-        except MapRequestError as exc:
+        except ThmapsError as exc:
             problems.append(f"{where}: {exc}")
             continue
         except (TypeError, ValueError) as exc:
@@ -277,7 +258,7 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
         extents = _as_list(entry["extents"], f"{where}: extents", problems) if "extents" in entry else pack_extents
         ok = all([check_extent(e, f"{where}: extents") for e in extents])
         if ok:
-            checked.append((i, entry, desc, [str(e) for e in extents]))
+            checked.append((i, entry, desc, [str(Extent.parse(e, wards=ward_names())) for e in extents]))
 
     if problems:
         raise MapPackError("the spec has {} problem(s):\n  - {}".format(len(problems), "\n  - ".join(problems)))
@@ -293,89 +274,12 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
         for _, _, desc, extents in checked:
             if extent in extents:
                 n = len(items) + 1
-                items.append(PackItem(n, replace(desc, extent=extent), extent_label=labels[extent],
-                                      file_name=f"{n:02d}-{_slug(desc.indicator, 40)}-{_slug(labels[extent], 40)}.{fmt}"))
+                items.append(PackItem(n, replace(desc, extent=Extent.parse(extent)), extent_label=labels[extent],
+                                      file_name=f"{n:02d}-{slugify(desc.indicator, 40)}-{slugify(labels[extent], 40)}.{fmt}"))
     return PackPlan(title=title, folder=folder, paper=paper, orientation=orientation, fmt=fmt, dpi=dpi, items=items)
 
 
-# --------------------------------------------------------------------------- contents page
-
-def _contents_rows_per_page(pack: PackPlan) -> int:
-    page_w, page_h = printmap.page_size_mm(pack.paper, pack.orientation)
-    scale = 1.0 if pack.paper == "A4" else 1.25
-    return max(5, int((page_h - 2 * 15.0 * scale - 48.0 * scale) / (9.5 * scale)))
-
-
-def contents_pages(pack: PackPlan) -> int:
-    """How many contents pages the pack needs."""
-    return max(1, -(-len(pack.items) // _contents_rows_per_page(pack)))
-
-
-def assign_pages(pack: PackPlan) -> None:
-    """Number the maps' pages in the combined PDF (after the contents page(s))."""
-    n_contents = contents_pages(pack)
-    for item in pack.items:
-        item.page = n_contents + item.number
-
-
-def render_contents(pack: PackPlan, made_on: str) -> bytes:
-    """The contents page(s) as PDF bytes: each map's number, title, area, file name and page."""
-    page_w, page_h = printmap.page_size_mm(pack.paper, pack.orientation)
-    scale = 1.0 if pack.paper == "A4" else 1.25
-    per_page = _contents_rows_per_page(pack)
-    n_pages = contents_pages(pack)
-    margin = 15.0 * scale
-    writer = PdfWriter()
-    with printmap._LOCK, matplotlib.rc_context(printmap._RC):
-        for p in range(n_pages):
-            fig = Figure(figsize=(page_w / 25.4, page_h / 25.4), facecolor="white")
-            ax = fig.add_axes((0, 0, 1, 1))
-            ax.set_xlim(0, page_w)
-            ax.set_ylim(0, page_h)
-            ax.axis("off")
-            y = page_h - margin
-            title_lines = printmap.wrap_text(pack.title, page_w - 2 * margin, 20 * scale, "bold")
-            ax.text(margin, y, "\n".join(title_lines), fontsize=20 * scale, fontweight="bold", va="top",
-                    parse_math=False, color=printmap.TEXT_COLOUR)
-            y -= len(title_lines) * 20 * scale * 1.2 * printmap._PT_MM + 3 * scale
-            sub = (f"Contents{' (continued)' if p else ''} · {len(pack.items)} map(s) · {pack.paper} {pack.orientation}"
-                   f" · made with thmaps on {made_on}")
-            ax.text(margin, y, sub, fontsize=11 * scale, va="top", color=printmap.MUTED_TEXT, parse_math=False)
-            y -= 12 * scale
-            cols = [margin, margin + 12 * scale, page_w - margin - 18 * scale]  # No. | map / area / file | page
-            size = 9.5 * scale
-            ax.text(cols[0], y, "No.", fontsize=size, fontweight="bold", va="top", parse_math=False)
-            ax.text(cols[1], y, "Map · area · file", fontsize=size, fontweight="bold", va="top", parse_math=False)
-            ax.text(page_w - margin, y, "Page", fontsize=size, fontweight="bold", va="top", ha="right", parse_math=False)
-            y -= size * 1.5 * printmap._PT_MM
-            ax.plot([margin, page_w - margin], [y, y], color="#7f7f7f", linewidth=0.6)
-            y -= 1.5 * scale
-            row_h = 9.5 * scale
-            text_w = cols[2] - cols[1] - 4 * scale
-            for item in pack.items[p * per_page:(p + 1) * per_page]:
-                line1 = printmap.wrap_text(item.title, text_w, size)[0]
-                ax.text(cols[0], y, f"{item.number}", fontsize=size, va="top", parse_math=False)
-                ax.text(cols[1], y, line1, fontsize=size, va="top", parse_math=False, color=printmap.TEXT_COLOUR)
-                ax.text(cols[1], y - size * 1.3 * printmap._PT_MM, f"{item.extent_label} · {item.file_name}",
-                        fontsize=size * 0.85, va="top", parse_math=False, color=printmap.MUTED_TEXT)
-                ax.text(page_w - margin, y, f"{item.page}", fontsize=size, va="top", ha="right", parse_math=False)
-                y -= row_h
-            ax.text(page_w - margin, margin * 0.6, f"Contents page {p + 1} of {n_pages}", fontsize=8 * scale,
-                    ha="right", va="bottom", color=printmap.MUTED_TEXT, parse_math=False)
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="pdf", metadata={"Title": f"{pack.title}: contents", "Creator": "thmaps"})
-            writer.append(PdfReader(io.BytesIO(buffer.getvalue())))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 # --------------------------------------------------------------------------- running
-
-def _write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-
 
 def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
     """Check a spec, then write every map, the contents page and the combined PDF.
@@ -406,7 +310,9 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
     spec = load_spec(spec_path)
     try:
         pack = plan(spec, spec_path.parent, out_dir)
-    except StoreMissingError as exc:
+    except MapPackError:
+        raise
+    except ThmapsError as exc:
         raise MapPackError(str(exc)) from None
     pack.spec_path = spec_path
     made_on = _dt.date.today().isoformat()
@@ -436,25 +342,25 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
                 bar.set_postfix_str(item.file_name, refresh=False)
                 prepared = prepare(item.description)
                 item.title = prepared.title
-                data = printmap.render(prepared, pack.paper, pack.orientation, pack.fmt, pack.dpi)
-                _write(tmp / item.file_name, data)
+                data = printing.render(prepared, pack.paper, pack.orientation, pack.fmt, pack.dpi)
+                atomic_write(tmp / item.file_name, data)
                 files.append(item.file_name)
-                pdf = data if pack.fmt == "pdf" else printmap.render(prepared, pack.paper, pack.orientation, "pdf")
+                pdf = data if pack.fmt == "pdf" else printing.render(prepared, pack.paper, pack.orientation, "pdf")
                 map_pdfs.append(pdf)
                 bar.update(1)
             bar.set_postfix_str("contents and combined PDF", refresh=False)
             contents = render_contents(pack, made_on)
-            _write(tmp / CONTENTS_FILE, contents)
+            atomic_write(tmp / CONTENTS_FILE, contents)
             combined.append(PdfReader(io.BytesIO(contents)))
             for item, pdf in zip(pack.items, map_pdfs):
                 combined.append(PdfReader(io.BytesIO(pdf)), outline_item=f"{item.number}. {item.title} – {item.extent_label}")
             combined.add_metadata({"/Title": pack.title, "/Creator": "thmaps"})
-            combined_name = f"{_slug(pack.title)}.pdf"
+            combined_name = f"{slugify(pack.title)}.pdf"
             if combined_name in files or combined_name == CONTENTS_FILE:
                 combined_name = f"combined-{combined_name}"
             buffer = io.BytesIO()
             combined.write(buffer)
-            _write(tmp / combined_name, buffer.getvalue())
+            atomic_write(tmp / combined_name, buffer.getvalue())
             n_pages = len(PdfReader(io.BytesIO(buffer.getvalue())).pages)
             bar.update(1)
         finally:
@@ -465,7 +371,7 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
                     "maps": [{"number": it.number, "file": it.file_name, "page": it.page, "title": it.title,
                               "extent": it.description.extent, "indicator": it.description.indicator}
                              for it in pack.items]}
-        _write(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        atomic_write(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
 
         # Into place: an existing pack is moved aside first and removed only once the new one is in.
         old = None
@@ -484,7 +390,7 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
             shutil.rmtree(old, ignore_errors=True)
     except MapPackError:
         raise
-    except (MapRequestError, SourceError, StoreMissingError) as exc:
+    except ThmapsError as exc:
         raise MapPackError(f"map pack not written: {exc}") from None
     except OSError as exc:
         raise MapPackError(f"map pack not written: cannot write {getattr(exc, 'filename', '') or pack.folder} "

@@ -1,0 +1,62 @@
+"""Every error thmaps raises for a person to read, under one base class.
+
+Catch :class:`ThmapsError` to catch them all: the app shows ``str(exc)`` as a plain message, the
+command line prints it on one line. Each message names the file, place or value at fault and says
+what to do. Some classes also derive from the built-in exception they refine (``ValueError``,
+``LookupError``, ``FileNotFoundError``) so that code written against those keeps working.
+
+Examples
+--------
+>>> from thmaps.errors import ThmapsError, UnknownPlaceError
+>>> issubclass(UnknownPlaceError, ThmapsError)
+True
+"""
+from __future__ import annotations
+
+
+class ThmapsError(Exception):
+    """Base class of every error thmaps raises on purpose; its message is written for a person."""
+
+
+class SourceError(ThmapsError):
+    """A source file is missing, unreadable or not what the registry expects (the message names the file)."""
+
+
+class LocalityDefinitionError(ThmapsError, ValueError):
+    """The ward-to-locality definition does not cover every ward exactly once."""
+
+
+class BuildError(ThmapsError, RuntimeError):
+    """The store could not be built; the previous store, if any, is left as it was."""
+
+
+class StoreMissingError(ThmapsError, FileNotFoundError):
+    """No store has been built yet."""
+
+
+class StoreOutdatedError(ThmapsError, RuntimeError):
+    """The store was built by another version of thmaps (its format differs): rebuild it."""
+
+
+class UnknownPlaceError(ThmapsError, ValueError):
+    """A locality, ward or extent that names no place in Tower Hamlets (the message lists the choices)."""
+
+
+class MapRequestError(ThmapsError, ValueError):
+    """A map description that cannot be drawn (unknown indicator, level, period, overlay...)."""
+
+
+class PrintError(MapRequestError):
+    """A print request that cannot be met (unknown paper, orientation, format or resolution)."""
+
+
+class MapPackError(ThmapsError, ValueError):
+    """A map pack that cannot be written; nothing is left half-written."""
+
+
+class PostcodeError(ThmapsError, LookupError):
+    """A postcode that is malformed or not in the lookup; the message says which."""
+
+
+class SettingsError(ThmapsError, RuntimeError):
+    """A setting from the environment is missing or unusable (for example ``THMAPS_SOURCE_DIR``)."""

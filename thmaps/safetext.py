@@ -1,0 +1,64 @@
+"""Text from data made safe wherever it becomes HTML, a script or Markdown.
+
+Every name, note or title read from a file can hold markup. These three functions are the only
+way thmaps puts such text into a page: :func:`escape_html` for HTML (including text that folium
+places in JavaScript template literals, and that branca compiles again as a Jinja template),
+:func:`script_json` for values written into a ``<script>``, and :func:`escape_markdown` for
+Streamlit captions and Markdown.
+
+Examples
+--------
+>>> escape_html('<script>alert("x")</script>')
+'&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+>>> escape_html("{{ 7*7 }}")
+'&#123;&#123; 7*7 &#125;&#125;'
+>>> escape_markdown("[link](http://x) *bold* $x$")
+'\\\\[link\\\\]\\\\(http://x\\\\) \\\\*bold\\\\* \\\\$x\\\\$'
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from ._util import is_missing
+
+#: What :func:`escape_html` replaces: :func:`html.escape`'s five characters, the backtick, ``$`` and the
+#: backslash (live inside JS template literals), and braces (Jinja markup), in one pass.
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+                           "\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"})
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def escape_html(value) -> str:
+    """Escape text from data for HTML, including inside a JS template literal or a Jinja template.
+
+    ``None`` and NaN become an empty string.
+    """
+    if is_missing(value):
+        return ""
+    return str(value).translate(_ENTITIES)
+
+
+def script_json(value) -> str:
+    """``value`` as JSON safe inside a ``<script>`` element that branca compiles as a Jinja template.
+
+    ``</`` would end the script; ``{{``, ``{%`` and ``{#`` would open Jinja markup. Outside strings
+    JSON puts a quote or a closing brace after ``{``, so these pairs only occur inside strings, where
+    the second character can be written as a ``\\u`` escape.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for pair, escaped in (("</", "<\\/"), ("{{", "{\\u007b"), ("{%", "{\\u0025"), ("{#", "{\\u0023")):
+        text = text.replace(pair, escaped)
+    return text
+
+
+def escape_markdown(value) -> str:
+    """Escape text from data for Markdown (Streamlit captions, headers, ``st.markdown``): shown as typed.
+
+    HTML-significant characters are escaped too, and line breaks become spaces, so a crafted
+    name cannot add a link, an image, a heading, a formula or a tag.
+    """
+    if is_missing(value):
+        return ""
+    text = " ".join(str(value).split())
+    return _MARKDOWN.sub(r"\\\1", text)
