@@ -15,7 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from thmaps import mappack, mapspec, printmap, settings, store  # noqa: E402
+from thmaps import maps, settings, store, builder, errors  # noqa: E402
+from thmaps.reports import mappack
+from thmaps.maps import printing
 
 
 def timed(func, repeat: int = 3):
@@ -30,12 +32,12 @@ def timed(func, repeat: int = 3):
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ[settings.STORE_ENV] = str(Path(tmp) / "thmaps.gpkg")
-        store.build(settings.source_dir(), Path(tmp) / "thmaps.gpkg")
-        description = mapspec.MapDescription("imd_decile", scheme="national_deciles")
-        prepare_s, prepared = timed(lambda: mapspec.prepare(description))
-        png_s, png = timed(lambda: printmap.render(prepared, "A4", "landscape", "png", 300))
-        pdf_s, pdf = timed(lambda: printmap.render(prepared, "A4", "landscape", "pdf"))
-        svg_s, svg = timed(lambda: printmap.render(prepared, "A4", "landscape", "svg"))
+        builder.build(settings.source_dir(), Path(tmp) / "thmaps.gpkg")
+        description = maps.MapDescription("imd_decile", scheme="national_deciles")
+        prepare_s, prepared = timed(lambda: maps.prepare(description))
+        png_s, png = timed(lambda: printing.render(prepared, "A4", "landscape", "png", 300))
+        pdf_s, pdf = timed(lambda: printing.render(prepared, "A4", "landscape", "pdf"))
+        svg_s, svg = timed(lambda: printing.render(prepared, "A4", "landscape", "svg"))
         pack_s, summary = timed(lambda: mappack.run_pack(ROOT / "packs" / "locality_profile.yaml", Path(tmp) / "pack",
                                                          progress=False), repeat=1)
     rows = [

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from thmaps import settings, store  # noqa: E402
+from thmaps import settings, store, builder, errors  # noqa: E402
 
 
 def median_seconds(func, repeat: int) -> float:
@@ -28,7 +28,7 @@ def median_seconds(func, repeat: int) -> float:
 def main(repeat_build: int = 3, repeat_load: int = 5) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "thmaps.gpkg"
-        build_s = median_seconds(lambda: store.build(settings.source_dir(), path), repeat_build)
+        build_s = median_seconds(lambda: builder.build(settings.source_dir(), path), repeat_build)
         size = path.stat().st_size
         rows = [("build (all layers)", f"{build_s:.2f} s", f"median of {repeat_build}")]
         rows.append(("store size", f"{size / 2**20:.2f} MiB", str(path.name)))

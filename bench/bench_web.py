@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from thmaps import mapspec, settings, store, webmap  # noqa: E402
+from thmaps import maps, settings, store, builder, errors  # noqa: E402
+from thmaps.maps import web
 
 MAP_PAGE = str(ROOT / "pages" / "1_Borough_map.py")
 
@@ -62,16 +63,16 @@ def rerun_times(repeat: int = 5):
 
 
 def html_sizes():
-    prepared = mapspec.prepare(mapspec.MapDescription("imd_decile", scheme="national_deciles"))
-    ours = len(webmap.to_html(prepared).encode("utf-8"))
+    prepared = maps.prepare(maps.MapDescription("imd_decile", scheme="national_deciles"))
+    ours = len(web.to_html(prepared).encode("utf-8"))
     layer = prepared.areas[["code", "name", "value", "geometry"]]
     explore = len(layer.explore(column="value", scheme="UserDefined", classification_kwds={"bins": list(range(1, 11))},
                                 cmap="YlOrRd_r").get_root().render().encode("utf-8"))
-    london = mapspec.prepare(mapspec.MapDescription("imd_decile", level="london_lsoa11", scheme="national_deciles",
+    london = maps.prepare(maps.MapDescription("imd_decile", level="london_lsoa11", scheme="national_deciles",
                                                     extent="london"))
-    webmap.web_boundaries.cache_clear()  # time the whole drawing: simplify, encode, render
+    web.web_boundaries.cache_clear()  # time the whole drawing: simplify, encode, render
     start = time.perf_counter()
-    london_html = webmap.to_html(london)
+    london_html = web.to_html(london)
     london_render = time.perf_counter() - start
     return ours, explore, len(london_html.encode("utf-8")), london_render
 
@@ -118,7 +119,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "thmaps.gpkg"
         os.environ[settings.STORE_ENV] = str(path)
-        store.build(settings.source_dir(), path)
+        builder.build(settings.source_dir(), path)
         # Reruns first, while nothing is cached: "first time" figures are cold.
         first, cached, london_first, london_toggle, london_cached = rerun_times()
         ours, explore, london_bytes, london_render = html_sizes()

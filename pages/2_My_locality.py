@@ -25,9 +25,10 @@ VERDICT_COLOURS = {"worse": "#e08214", "similar": "#bababa", "better": "#8073ac"
 
 
 st.title("My locality")
-locality = st.selectbox("Locality", Locality.all(), index=0, key="locality", format_func=lambda loc: loc.name,
-                        help="The four Tower Hamlets Together localities (thmaps default ward lists).")
-name, code = locality.name, locality.code
+name = st.selectbox("Locality", [loc.name for loc in Locality.all()], index=0, key="locality",
+                    help="The four Tower Hamlets Together localities (thmaps default ward lists).")
+locality = Locality.parse(name)
+code = locality.code
 try:
     wards = profile.locality_wards(code)
     st.caption(f"**{name}** ({code}) covers {len(wards)} wards: "

@@ -68,7 +68,7 @@ with right:
     if extent_kind == "London":
         extent = "london"
     elif extent_kind == "Locality":
-        extent = st.selectbox("Locality", Locality.all(), format_func=lambda loc: loc.name, key="export_locality")
+        extent = Locality.parse(st.selectbox("Locality", [loc.name for loc in Locality.all()], key="export_locality"))
     elif extent_kind == "Ward":
         wards = ui.layer("wards", version).sort_values("name")
         ward_names = dict(zip(wards["code"], wards["name"]))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from thmaps import settings, store
+from thmaps import builder, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,7 @@ def source_dir() -> Path:
 def built_store(tmp_path_factory, source_dir) -> Path:
     """Build the store from the real bundle into a temporary folder and point the library at it."""
     path = tmp_path_factory.mktemp("store") / "thmaps.gpkg"
-    store.build(source_dir, path)
+    builder.build(source_dir, path)
     previous = os.environ.get(settings.STORE_ENV)
     os.environ[settings.STORE_ENV] = str(path)
     yield path

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from thmaps import mapspec, webmap
+from thmaps import maps
+from thmaps.maps import web
 
 ROOT = Path(__file__).resolve().parent.parent
 MAP_PAGE = str(ROOT / "pages" / "1_Borough_map.py")
@@ -34,7 +35,7 @@ def map_page(at: AppTest) -> str:
 
 def features(page: str) -> list[dict]:
     """Features of the choropleth in the map page."""
-    return webmap.area_features(page)
+    return web.area_features(page)
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
@@ -60,10 +61,10 @@ def test_default_map_is_imd_deciles_by_lsoa():
     script = map_page(at)
     # Leaflet from the app's own static folder, nothing else from anywhere.
     assert re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]*)"', script) == [
-        f"{webmap.STATIC_URL}/leaflet.js", f"{webmap.STATIC_URL}/leaflet.css"]
+        f"{web.STATIC_URL}/leaflet.js", f"{web.STATIC_URL}/leaflet.css"]
     assert not re.search(r"https?://", script)
     assert len(features(script)) == 144
-    assert script.count("L.circleMarker(") == 30          # GP practices are on by default
+    assert script.count('class=\\"thmaps-gp_practices\\"') == 30   # GP practices are on by default
     assert "1 (most deprived 10%)" in script                # the legend
     footer = " ".join(c.value for c in at.caption)
     assert "English Indices of Deprivation 2019" in footer and "not an official boundary" in footer
@@ -84,14 +85,15 @@ def test_laei_no2_with_periods_classes_and_overlays():
     at.selectbox(key="tube_year").select(2016).run()
     assert_clean(at)
     assert "· 2013" in at.caption[0].value
-    expected = mapspec.prepare(mapspec.MapDescription("laei_no2", period="2013", scheme="natural_breaks", k=7,
+    expected = maps.prepare(maps.MapDescription("laei_no2", period="2013", scheme="natural_breaks", k=7,
                                                       overlays=("gp_practices", "no2_tubes"), tube_year=2016))
     script = map_page(at)
     shown = {f["properties"]["code"]: f["properties"]["fill"] for f in features(script)}
     assert shown == dict(zip(expected.areas["code"], expected.areas["colour"]))
     assert len(expected.labels) == 7 and all(json.dumps(label, ensure_ascii=False)[1:-1] in script
                                              for label in expected.labels)
-    assert script.count("L.circleMarker(") == 30 + len(expected.overlays["no2_tubes"])
+    assert script.count('class=\\"thmaps-gp_practices\\"') == 30
+    assert script.count('class=\\"thmaps-no2_tubes\\"') == len(expected.overlays["no2_tubes"])
     assert "NO2 diffusion tubes, 2016" in script
 
 
@@ -144,7 +146,7 @@ def test_data_page_lists_sources_localities_and_methods():
     localities = frame_with(at, "provenance")
     assert len(localities) == 20 and sorted(localities["locality"].unique()) == sorted(
         ["North West", "North East", "South West", "South East"])
-    assert any("not an official boundary" in w.value and "boundaries/localities.csv" in w.value for w in at.warning)
+    assert any("not an official boundary" in w.value and "thmaps/data/localities.csv" in w.value for w in at.warning)
     catalogue = frame_with(at, "aggregation")
     assert len(catalogue) == 32 and {"kind", "method", "levels"} <= set(catalogue.columns)
     weights = frame_with(at, "weight")

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from thmaps import mapspec, profile, settings, webmap
+from thmaps import geo
+from thmaps import maps, profile, settings
+from thmaps.maps import web
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "2_My_locality.py")
 
@@ -34,9 +36,9 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-@pytest.mark.parametrize("name", settings.LOCALITY_NAMES)
+@pytest.mark.parametrize("name", tuple(geo.LOCALITIES))
 def test_every_locality_renders(name):
-    code = settings.LOCALITY_CODES[name]
+    code = geo.LOCALITIES[name]
     at = run_page(name)
     assert_clean(at)
     assert at.selectbox(key="locality").value == name
@@ -102,13 +104,14 @@ def test_map_shows_the_locality_with_its_practices_projects_and_tubes():
     frames_ = at.get("iframe")
     assert len(frames_) == 1 and frames_[0].proto.alt.startswith("Interactive map: Index of Multiple Deprivation")
     page = frames_[0].proto.srcdoc
-    expected = mapspec.prepare(mapspec.MapDescription("imd_decile", level="lsoa11", scheme="national_deciles",
+    expected = maps.prepare(maps.MapDescription("imd_decile", level="lsoa11", scheme="national_deciles",
                                                       extent="locality:SE", overlays=("gp_practices", "s106", "no2_tubes"),
                                                       tube_year=2024))
     assert expected.extent_geometry["code"].tolist() == ["SE"]
     assert len(expected.overlays["gp_practices"]) == 8
-    shown = webmap.area_features(page)
+    shown = web.area_features(page)
     inside = expected.areas[expected.areas["in_extent"]]
     assert len(inside) == 41  # the South East's LSOAs (by representative point), not all 144
     assert sorted(f["properties"]["code"] for f in shown) == sorted(inside["code"])
-    assert page.count("L.circleMarker(") == sum(len(expected.overlays[k]) for k in ("gp_practices", "s106", "no2_tubes"))
+    for key in ("gp_practices", "s106", "no2_tubes"):
+        assert page.count(f'class=\\"thmaps-{key}\\"') == len(expected.overlays[key]), key

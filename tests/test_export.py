@@ -8,12 +8,14 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from thmaps import export, mapspec
+from thmaps.maps import printing
+from thmaps import maps
+from thmaps.maps import export
 
 
 @pytest.fixture(scope="module")
 def prepared():
-    return mapspec.prepare(mapspec.MapDescription("laei_no2", extent="locality:North West",
+    return maps.prepare(maps.MapDescription("laei_no2", extent="locality:North West",
                                                   overlays=("gp_practices", "no2_tubes")))
 
 
@@ -68,5 +70,5 @@ def test_geopackage_layers_crs_and_readme(prepared, tmp_path):
 
 
 def test_file_stem_is_safe(prepared):
-    stem = export.file_stem(prepared)
+    stem = printing.file_stem(prepared)
     assert stem == "laei-no2-north-west-2019-lsoa11"

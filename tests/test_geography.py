@@ -2,17 +2,17 @@
 import pandas as pd
 import pytest
 
-from thmaps import geography, io, settings, store
-from thmaps.postcodes import lookup
+from thmaps import geo, sources, settings, store, builder, errors
+from thmaps.postcodes import lookup_postcode as lookup
 
 
 @pytest.fixture(scope="module")
 def wards(source_dir):
-    return io.read_boundary("wards", source_dir)
+    return sources.read_boundary("wards", source_dir)
 
 
 def test_default_locality_definition(wards):
-    loc = geography.read_localities(wards)
+    loc = geo.read_localities(wards)
     assert loc.groupby("locality").size().to_dict() == {"North East": 5, "North West": 4, "South East": 6, "South West": 5}
     assert loc["provenance"].str.len().gt(10).all()
     assert loc.set_index("ward_name").loc["St Katharine's & Wapping", "locality"] == "South West"
@@ -28,8 +28,8 @@ def test_locality_definition_errors(wards, tmp_path, edit, message):
     table = pd.read_csv(settings.LOCALITIES_CSV, dtype=str)
     bad = tmp_path / "localities.csv"
     edit(table).to_csv(bad, index=False)
-    with pytest.raises(geography.LocalityDefinitionError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        geography.read_localities(wards, bad)
+    with pytest.raises(errors.LocalityDefinitionError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        geo.read_localities(wards, bad)
 
 
 def test_apportionment_weights_sum_to_one_and_match_best_fit(source_dir):
@@ -37,7 +37,7 @@ def test_apportionment_weights_sum_to_one_and_match_best_fit(source_dir):
     assert weights.groupby("lsoa11cd")["weight"].sum().sub(1).abs().max() < 1e-12
     assert weights["lsoa11cd"].nunique() == 144
     # The LSOA's largest share lies in the ward the ONS best-fit lookup gives, for nearly all LSOAs.
-    best = io.read_lsoa11_ward_lookup(source_dir).set_index("lsoa11cd")["ward_code"]
+    best = sources.read_lsoa11_ward_lookup(source_dir).set_index("lsoa11cd")["ward_code"]
     major = weights.sort_values("weight").drop_duplicates("lsoa11cd", keep="last").set_index("lsoa11cd")["ward_code"]
     agreement = (major == best.reindex(major.index)).mean()
     assert agreement > 0.9
@@ -65,7 +65,7 @@ def test_postcode_wards_2014_agree_with_spatial_join():
 def test_assign_areas_requires_bng():
     pts = store.load_layer("facilities").to_crs(settings.CRS_WEB)
     with pytest.raises(ValueError, match="EPSG:27700"):
-        geography.assign_areas(pts, {}, pd.DataFrame())
+        geo.assign_areas(pts, {}, pd.DataFrame())
 
 
 def test_assign_areas_keeps_any_index():
@@ -74,7 +74,7 @@ def test_assign_areas_keeps_any_index():
     areas = {"wards": store.load_layer("wards"), "lsoa11": store.load_layer("lsoa11")}
     localities = store.load_layer("locality_definition")
     twice = pd.concat([sites, sites]).set_index(pd.Index([7, 7, 3, 3]))
-    out = geography.assign_areas(twice, areas, localities)
+    out = geo.assign_areas(twice, areas, localities)
     assert list(out.index) == [7, 7, 3, 3]
     assert out["ward_name"].tolist() == ["Bethnal Green East", "Lansbury"] * 2
     assert out["boundary_ward"].tolist() == ["St Dunstan's", ""] * 2

@@ -1,7 +1,7 @@
 """Indicators: known facts and conservation of totals across geography levels (real data)."""
 import pytest
 
-from thmaps import settings, store
+from thmaps import settings, store, builder, errors
 from thmaps.indicators import CATALOGUE
 
 

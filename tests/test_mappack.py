@@ -10,9 +10,13 @@ import yaml
 from PIL import Image
 from pypdf import PdfReader
 
-from thmaps import mappack, settings
+from thmaps import errors, geo
+from thmaps import settings
+from thmaps.reports import contents, mappack
 
-LOCALITIES = [f"locality:{name}" for name in settings.LOCALITY_NAMES]
+LOCALITIES = [f"locality:{name}" for name in tuple(geo.LOCALITIES)]
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _spec(tmp_path: Path, **overrides) -> Path:
@@ -80,11 +84,11 @@ def test_png_pack_still_writes_a_combined_pdf(tmp_path):
 
 
 def test_example_spec_is_valid():
-    spec_path = settings.PROJECT_ROOT / "packs" / "locality_profile.yaml"
+    spec_path = ROOT / "packs" / "locality_profile.yaml"
     spec = mappack.load_spec(spec_path)
     plan = mappack.plan(spec, spec_path.parent)
     assert len(plan.items) == 12
-    assert plan.folder == (settings.PROJECT_ROOT / "artifacts" / "packs" / "locality-profile").resolve()
+    assert plan.folder == (ROOT / "artifacts" / "packs" / "locality-profile").resolve()
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -97,14 +101,14 @@ def test_example_spec_is_valid():
     ({"maps": [{"indicator": "imd_decile", "overlays": ["bus_stops"]}]}, "unknown overlay"),
 ])
 def test_bad_spec_raises_and_writes_nothing(tmp_path, overrides, message):
-    with pytest.raises(mappack.MapPackError, match=message):
+    with pytest.raises(errors.MapPackError, match=message):
         mappack.run_pack(_spec(tmp_path, **overrides), progress=False)
     assert not (tmp_path / "out").exists()
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
     spec = _spec(tmp_path, paper="A5", extents=["locality:Middle"], maps=[{"indicator": "nope"}])
-    with pytest.raises(mappack.MapPackError) as info:
+    with pytest.raises(errors.MapPackError) as info:
         mappack.run_pack(spec, progress=False)
     text = str(info.value)
     assert "3 problem(s)" in text and "A5" in text and "Middle" in text and "nope" in text
@@ -113,7 +117,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
 def test_unwritable_folder_raises_and_leaves_nothing(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the pack's parent folder should be", encoding="utf-8")
-    with pytest.raises(mappack.MapPackError, match="is a file, not a folder"):
+    with pytest.raises(errors.MapPackError, match="is a file, not a folder"):
         mappack.run_pack(_spec(tmp_path, output="not-a-folder/pack"), progress=False)
     assert blocker.read_text(encoding="utf-8").startswith("a file")
     assert _leftovers(tmp_path) == ["not-a-folder", "spec.yaml"]
@@ -123,14 +127,14 @@ def test_existing_folder_that_is_not_a_pack_is_refused(tmp_path):
     precious = tmp_path / "out" / "pack"
     precious.mkdir(parents=True)
     (precious / "report.docx").write_text("keep me", encoding="utf-8")
-    with pytest.raises(mappack.MapPackError, match="not a thmaps map pack"):
+    with pytest.raises(errors.MapPackError, match="not a thmaps map pack"):
         mappack.run_pack(_spec(tmp_path), progress=False)
     assert _leftovers(precious) == ["report.docx"]
 
 
 def test_failure_while_writing_leaves_no_folder(tmp_path, monkeypatch):
     calls = {"n": 0}
-    real_render = mappack.printmap.render
+    real_render = mappack.printing.render
 
     def failing_render(*args, **kwargs):
         calls["n"] += 1
@@ -138,19 +142,19 @@ def test_failure_while_writing_leaves_no_folder(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(mappack.printmap, "render", failing_render)
+    monkeypatch.setattr(mappack.printing, "render", failing_render)
     spec = _spec(tmp_path, output="deep/new/pack", extents=["borough"])
-    with pytest.raises(mappack.MapPackError, match="No space left"):
+    with pytest.raises(errors.MapPackError, match="No space left"):
         mappack.run_pack(spec, progress=False)
     assert _leftovers(tmp_path) == ["spec.yaml"]  # not even the parent folders it created
 
 
 def test_missing_and_malformed_spec(tmp_path):
-    with pytest.raises(mappack.MapPackError, match="not found"):
+    with pytest.raises(errors.MapPackError, match="not found"):
         mappack.run_pack(tmp_path / "missing.yaml", progress=False)
     bad = tmp_path / "bad.yaml"
     bad.write_text("title: [unclosed\n", encoding="utf-8")
-    with pytest.raises(mappack.MapPackError, match="not valid YAML"):
+    with pytest.raises(errors.MapPackError, match="not valid YAML"):
         mappack.run_pack(bad, progress=False)
 
 
@@ -159,11 +163,11 @@ def test_long_pack_gets_several_contents_pages(tmp_path):
     spec = yaml.safe_load(_spec(tmp_path, maps=maps).read_text(encoding="utf-8"))
     plan = mappack.plan(spec, tmp_path)
     assert len(plan.items) == 20
-    mappack.assign_pages(plan)
-    pages = mappack.contents_pages(plan)
+    contents.assign_pages(plan)
+    pages = contents.contents_pages(plan)
     assert pages >= 2
     assert [it.page for it in plan.items] == list(range(pages + 1, pages + 21))
-    reader = PdfReader(io.BytesIO(mappack.render_contents(plan, "2026-01-01")))
+    reader = PdfReader(io.BytesIO(contents.render_contents(plan, "2026-01-01")))
     assert len(reader.pages) == pages
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     for item in plan.items:

@@ -1,8 +1,9 @@
 """Postcode lookup on the real Code-Point Open 2014 list."""
 import pytest
 
-from thmaps.io import normalise_postcode
-from thmaps.postcodes import PostcodeError, lookup
+from thmaps.sources import normalise_postcode
+from thmaps.errors import PostcodeError
+from thmaps.postcodes import lookup_postcode as lookup
 
 
 @pytest.mark.parametrize("text", ["e11bb", "E1 1BB", " e1  1bb ", "E1-1BB"])

@@ -12,7 +12,9 @@ import shapely
 from PIL import Image
 from pypdf import PdfReader
 
-from thmaps import mapspec, printmap
+from thmaps import errors
+from thmaps import maps
+from thmaps.maps import printing
 
 MM_TO_PT = 72 / 25.4
 
@@ -23,23 +25,23 @@ def _words(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def imd_map():
-    return mapspec.prepare(mapspec.MapDescription("imd_decile", scheme="national_deciles", overlays=("gp_practices",)))
+    return maps.prepare(maps.MapDescription("imd_decile", scheme="national_deciles", overlays=("gp_practices",)))
 
 
 @pytest.fixture(scope="module")
 def sw_map():
-    return mapspec.prepare(mapspec.MapDescription("laei_no2", extent="locality:South West",
+    return maps.prepare(maps.MapDescription("laei_no2", extent="locality:South West",
                                                   overlays=("no2_tubes", "liveable_streets", "hospitals")))
 
 
 @pytest.fixture(scope="module")
 def imd_pdf(imd_map):
-    return printmap.render(imd_map, "A4", "landscape", "pdf")
+    return printing.render(imd_map, "A4", "landscape", "pdf")
 
 
 @pytest.fixture(scope="module")
 def imd_png(imd_map):
-    return printmap.render(imd_map, "A4", "landscape", "png", dpi=300)
+    return printing.render(imd_map, "A4", "landscape", "png", dpi=300)
 
 
 def test_pdf_page_is_exact_a4_landscape(imd_pdf):
@@ -49,7 +51,7 @@ def test_pdf_page_is_exact_a4_landscape(imd_pdf):
 
 
 def test_a3_portrait_pdf_size(sw_map):
-    reader = PdfReader(io.BytesIO(printmap.render(sw_map, "A3", "portrait", "pdf")))
+    reader = PdfReader(io.BytesIO(printing.render(sw_map, "A3", "portrait", "pdf")))
     assert len(reader.pages) == 1
     assert float(reader.pages[0].mediabox.width) == pytest.approx(297 * MM_TO_PT, abs=1)
     assert float(reader.pages[0].mediabox.height) == pytest.approx(420 * MM_TO_PT, abs=1)
@@ -78,8 +80,8 @@ def test_png_size_dpi_and_not_blank(imd_png):
 
 
 def test_png_legend_swatches_have_the_class_colours(imd_map, imd_png):
-    with matplotlib.rc_context(printmap._RC):
-        layout = printmap.draw(imd_map, "A4", "landscape")
+    with matplotlib.rc_context(printing.text.RC):
+        layout = printing.draw(imd_map, "A4", "landscape")
     assert [s.label for s in layout.class_swatches][: len(imd_map.labels)] == imd_map.labels
     pixels = np.asarray(Image.open(io.BytesIO(imd_png)).convert("RGB"))
     height, width = pixels.shape[:2]
@@ -96,9 +98,9 @@ def test_png_legend_swatches_have_the_class_colours(imd_map, imd_png):
 
 @pytest.mark.parametrize("extent", ["borough", "locality:South West", "ward:E05009317"])
 def test_every_area_drawn_in_its_prepared_colour(extent):
-    prepared = mapspec.prepare(mapspec.MapDescription("pct_65_plus", extent=extent))
-    with matplotlib.rc_context(printmap._RC):
-        layout = printmap.draw(prepared, "A4", "landscape")
+    prepared = maps.prepare(maps.MapDescription("pct_65_plus", extent=extent))
+    with matplotlib.rc_context(printing.text.RC):
+        layout = printing.draw(prepared, "A4", "landscape")
     inside = prepared.areas[prepared.areas["in_extent"]].set_index("code")
     assert sorted(layout.area_codes) == sorted(inside.index)
     faces = [to_hex(c) for c in layout.area_collection.get_facecolors()]
@@ -113,8 +115,8 @@ def test_every_area_drawn_in_its_prepared_colour(extent):
 
 def test_layout_keeps_map_legend_and_footer_apart(sw_map):
     for paper, orientation in (("A4", "landscape"), ("A4", "portrait"), ("A3", "portrait")):
-        with matplotlib.rc_context(printmap._RC):
-            layout = printmap.draw(sw_map, paper, orientation)
+        with matplotlib.rc_context(printing.text.RC):
+            layout = printing.draw(sw_map, paper, orientation)
         w, h = layout.page_size_mm
         mx0, my0, mx1, my1 = layout.map_box_mm
         lx0, ly0, lx1, ly1 = layout.legend_box_mm
@@ -132,53 +134,53 @@ def test_layout_keeps_map_legend_and_footer_apart(sw_map):
 
 
 def test_svg_holds_text(sw_map):
-    svg = printmap.render(sw_map, "A4", "landscape", "svg").decode("utf-8")
+    svg = printing.render(sw_map, "A4", "landscape", "svg").decode("utf-8")
     root = ET.fromstring(svg)
     texts = _words(" ".join("".join(el.itertext()) for el in root.iter() if el.tag.endswith("text")))
     assert sw_map.title in texts
     for label in sw_map.labels:
         assert label in texts
     assert _words(sw_map.attributions[0]) in texts
-    assert "Liveable Streets areas (approximate" in texts
+    assert "Liveable Streets area (approximate: whole wards)" in texts
     assert float(root.attrib["width"].removesuffix("pt")) == pytest.approx(841.89, abs=1)
     assert float(root.attrib["height"].removesuffix("pt")) == pytest.approx(595.28, abs=1)
 
 
 def test_save_is_atomic_and_uses_suffix(tmp_path, sw_map):
     target = tmp_path / "out" / "map.png"
-    printmap.save(sw_map, target, dpi=60)
+    printing.save(sw_map, target, dpi=60)
     assert Image.open(target).format == "PNG"
     assert [p.name for p in target.parent.iterdir()] == ["map.png"]
 
 
 def test_bad_requests_raise_print_error(sw_map):
-    with pytest.raises(printmap.PrintError, match="paper"):
-        printmap.render(sw_map, "A5")
-    with pytest.raises(printmap.PrintError, match="orientation"):
-        printmap.render(sw_map, "A4", "sideways")
-    with pytest.raises(printmap.PrintError, match="format"):
-        printmap.render(sw_map, fmt="jpeg")
+    with pytest.raises(errors.PrintError, match="paper"):
+        printing.render(sw_map, "A5")
+    with pytest.raises(errors.PrintError, match="orientation"):
+        printing.render(sw_map, "A4", "sideways")
+    with pytest.raises(errors.PrintError, match="format"):
+        printing.render(sw_map, fmt="jpeg")
 
 
 def test_wrap_text_fits_width():
     text = "Source: " + "a long attribution line with many words " * 20
-    lines = printmap.wrap_text(text, 100, 7)
+    lines = printing.wrap_text(text, 100, 7)
     assert len(lines) > 3
-    assert all(printmap._text_width_mm(line, 7) <= 100 for line in lines)
+    assert all(printing.text.text_width_mm(line, 7) <= 100 for line in lines)
     assert " ".join(lines) == " ".join(text.split())
 
 
 def test_london_wide_print_names_the_borough_and_outlines_london():
-    prepared = mapspec.prepare(mapspec.MapDescription("imd_decile", level="london_lsoa11", extent="london",
+    prepared = maps.prepare(maps.MapDescription("imd_decile", level="london_lsoa11", extent="london",
                                                       scheme="national_deciles"))
     outline = prepared.extent_geometry.geometry.iloc[0]
     # Pinholes and slivers between the generalised LSOAs are dropped from the outline.
     assert all(p.area >= 1e4 for p in outline.geoms) and all(
         shapely.Polygon(r).area >= 1e4 for p in outline.geoms for r in p.interiors)
-    with matplotlib.rc_context(printmap._RC):
-        layout = printmap.draw(prepared, "A4", "landscape")
+    with matplotlib.rc_context(printing.text.RC):
+        layout = printing.draw(prepared, "A4", "landscape")
     assert len(layout.area_codes) == 4835 and layout.context_codes == []
-    root = ET.fromstring(printmap.render(prepared, "A4", "landscape", "svg").decode("utf-8"))
+    root = ET.fromstring(printing.render(prepared, "A4", "landscape", "svg").decode("utf-8"))
     texts = _words(" ".join("".join(el.itertext()) for el in root.iter() if el.tag.endswith("text")))
     assert "Greater London" in texts and "Tower Hamlets" in texts
     assert "Rest of the borough" not in texts and "North West" not in texts
@@ -187,7 +189,7 @@ def test_london_wide_print_names_the_borough_and_outlines_london():
 @pytest.mark.parametrize("dpi", [90, 110, 150, 300])
 def test_png_text_stays_inside_the_page_at_any_resolution(imd_map, dpi):
     """Wrapped footer lines must fit the page at the preview's and any chosen resolution."""
-    page = np.asarray(Image.open(io.BytesIO(printmap.render(imd_map, "A4", "landscape", "png", dpi=dpi))).convert("L"))
+    page = np.asarray(Image.open(io.BytesIO(printing.render(imd_map, "A4", "landscape", "png", dpi=dpi))).convert("L"))
     height, width = page.shape
     right_margin = page[:, int(width * 0.985):]
     assert (right_margin < 200).sum() == 0

@@ -7,18 +7,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from thmaps import indicators
 from thmaps import profile, settings
+from thmaps.errors import ThmapsError, UnknownPlaceError
+from thmaps.geo import Extent, Locality
 from thmaps.sources import attribution_lines
 
 CODES = ("NW", "NE", "SW", "SE")
 
 
-def test_locality_code_accepts_codes_and_names():
-    assert profile.locality_code("NW") == "NW"
-    assert profile.locality_code("nw") == "NW"
-    assert profile.locality_code("North West") == "NW"
-    assert profile.locality_code(" south east ") == "SE"
-    assert profile.locality_name("SW") == "South West"
+def test_locality_accepts_codes_and_names():
+    assert Locality.parse("NW").code == "NW"
+    assert Locality.parse("nw").code == "NW"
+    assert Locality.parse("North West").code == "NW"
+    assert Locality.parse(" south east ").code == "SE"
+    assert Locality.parse("south-east") == Locality("SE")
+    assert Locality.parse("SW").name == "South West"
+    assert [loc.name for loc in Locality.all()] == ["North West", "North East", "South West", "South East"]
 
 
 @pytest.mark.parametrize("call", [
@@ -122,18 +127,18 @@ def test_rule_of_thumb_on_known_cases():
 
 def test_compare_bands():
     # Shares: the wider of 2 points and 10% of the borough value.
-    assert profile.compare(32.0, 30.0, "imd_share_q1")[0] == "similar"
-    assert profile.compare(33.0, 30.0, "imd_share_q1")[0] == "similar"
-    assert profile.compare(33.1, 30.0, "imd_share_q1")[0] == "worse"
-    assert profile.compare(26.9, 30.0, "imd_share_q1")[0] == "better"
-    assert profile.compare(2.9, 1.0, "imd_share_d1")[0] == "similar"   # 2-point floor for small shares
-    assert profile.compare(3.1, 1.0, "imd_share_d1")[0] == "worse"
+    assert indicators.compare(32.0, 30.0, "imd_share_q1")[0] == "similar"
+    assert indicators.compare(33.0, 30.0, "imd_share_q1")[0] == "similar"
+    assert indicators.compare(33.1, 30.0, "imd_share_q1")[0] == "worse"
+    assert indicators.compare(26.9, 30.0, "imd_share_q1")[0] == "better"
+    assert indicators.compare(2.9, 1.0, "imd_share_d1")[0] == "similar"   # 2-point floor for small shares
+    assert indicators.compare(3.1, 1.0, "imd_share_d1")[0] == "worse"
     # Concentrations: 2.5% of the borough value.
-    assert profile.compare(10.25, 10.0, "laei_no2")[0] == "similar"
-    assert profile.compare(10.26, 10.0, "laei_no2")[0] == "worse"
-    assert profile.compare(9.7, 10.0, "laei_pm25")[0] == "better"
-    assert profile.compare(1.0, 2.0, "population")[0] == "not compared"
-    assert profile.compare(np.nan, 2.0, "laei_no2")[0] == "no data"
+    assert indicators.compare(10.25, 10.0, "laei_no2")[0] == "similar"
+    assert indicators.compare(10.26, 10.0, "laei_no2")[0] == "worse"
+    assert indicators.compare(9.7, 10.0, "laei_pm25")[0] == "better"
+    assert indicators.compare(1.0, 2.0, "population")[0] == "not compared"
+    assert indicators.compare(np.nan, 2.0, "laei_no2")[0] == "no data"
 
 
 def test_ward_ranking():

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from thmaps import store
-from thmaps.validate import validate
+from thmaps import builder, errors, settings, store
+from thmaps.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,22 +111,22 @@ def _digest(path: Path) -> str:
 
 def test_failed_build_leaves_previous_store_intact(bundle, tmp_path, source_dir):
     target = tmp_path / "store" / "thmaps.gpkg"
-    store.build(source_dir, target)
+    builder.build(source_dir, target)
     before = _digest(target)
     path = bundle / "health/lbth_gp_practices_2026.csv"
     pd.read_csv(path, dtype=str).drop(columns="easting").to_csv(path, index=False)
-    with pytest.raises(store.BuildError, match="missing column"):
-        store.build(bundle, target)
+    with pytest.raises(errors.BuildError, match="missing column"):
+        builder.build(bundle, target)
     assert _digest(target) == before
     assert [p.name for p in target.parent.iterdir()] == ["thmaps.gpkg"]  # no temporary file left behind
 
 
 def test_build_stops_on_bad_locality_definition(tmp_path, source_dir):
     bad = tmp_path / "localities.csv"
-    table = pd.read_csv(ROOT / "boundaries/localities.csv", dtype=str)
+    table = pd.read_csv(settings.LOCALITIES_CSV, dtype=str)
     pd.concat([table, table.iloc[[3]]]).to_csv(bad, index=False)
-    with pytest.raises(store.BuildError, match="repeated ward"):
-        store.build(source_dir, tmp_path / "x.gpkg", bad)
+    with pytest.raises(errors.BuildError, match="repeated ward"):
+        builder.build(source_dir, tmp_path / "x.gpkg", bad)
     assert not (tmp_path / "x.gpkg").exists()
 
 
@@ -160,8 +160,8 @@ def test_practice_without_coordinates_is_an_error_not_a_silent_drop(bundle):
 def test_build_refuses_incomplete_population(bundle, tmp_path):
     path = bundle / "population/ons_mid2020_lbth_lsoa11.csv"
     pd.read_csv(path, dtype=str).iloc[1:].to_csv(path, index=False)
-    with pytest.raises(store.BuildError, match=r"pop_mid2020\] 1 Tower Hamlets LSOA\(s\) missing"):
-        store.build(bundle, tmp_path / "x.gpkg")
+    with pytest.raises(errors.BuildError, match=r"pop_mid2020\] 1 Tower Hamlets LSOA\(s\) missing"):
+        builder.build(bundle, tmp_path / "x.gpkg")
     assert not (tmp_path / "x.gpkg").exists()
 
 

@@ -22,10 +22,11 @@ def _cmd_sources(args) -> int:
 
 def _cmd_build(args) -> int:
     from .builder import build
+    from .errors import BuildError
 
     try:
         result = build(args.source_dir, args.store, args.localities)
-    except ThmapsError as exc:
+    except BuildError as exc:
         print(f"Build failed: {exc}\nThe previous store (if any) is unchanged.", file=sys.stderr)
         return 1
     print(f"Built {result['path']} in {result['seconds']:.1f} s ({result['bytes'] / 2**20:.1f} MiB)")

@@ -1,4 +1,4 @@
-"""Text from data made safe wherever it becomes HTML, a script or Markdown.
+r"""Text from data made safe wherever it becomes HTML, a script or Markdown.
 
 Every name, note or title read from a file can hold markup. These three functions are the only
 way thmaps puts such text into a page: :func:`escape_html` for HTML (including text that folium
@@ -12,8 +12,8 @@ Examples
 '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
 >>> escape_html("{{ 7*7 }}")
 '&#123;&#123; 7*7 &#125;&#125;'
->>> escape_markdown("[link](http://x) *bold* $x$")
-'\\\\[link\\\\]\\\\(http://x\\\\) \\\\*bold\\\\* \\\\$x\\\\$'
+>>> print(escape_markdown("[link](http://x) *bold* $x$: ok"))
+\[link\](http\://x) \*bold\* \$x\$: ok
 """
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ from ._util import is_missing
 #: backslash (live inside JS template literals), and braces (Jinja markup), in one pass.
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
                            "\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"})
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+#: Characters with a Markdown meaning anywhere in a line (``:`` only where it could open an emoji or a
+#: Streamlit directive such as ``:red[...]``, i.e. followed by a non-space).
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]|~<>$]|:(?=\S))")
+#: Markers that mean something only at the start of a line (headings, lists, quotes, numbered lists).
+_LINE_START = re.compile(r"^(\s*\d*)([#+\-=>.)])")
 
 
 def escape_html(value) -> str:
@@ -61,4 +65,5 @@ def escape_markdown(value) -> str:
     if is_missing(value):
         return ""
     text = " ".join(str(value).split())
-    return _MARKDOWN.sub(r"\\\1", text)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)

@@ -61,9 +61,10 @@ class PreparedMap:
     def extent_name(self) -> str:
         """``"Tower Hamlets"``, ``"London"``, ``"South East locality"``, ``"Lansbury ward"``."""
         kind = self.extent.kind
-        if kind in ("borough", "london"):
-            return settings.BOROUGH_NAME if kind == "borough" else "London"
-        return f"{self.extent_geometry.iloc[0]['name']} {kind}"
+        if kind == "borough":
+            return settings.BOROUGH_NAME
+        name = str(self.extent_geometry.iloc[0]["name"])
+        return name if kind == "london" else f"{name} {kind}"
 
 
 def boundary_layer(level: str) -> gpd.GeoDataFrame:

@@ -369,7 +369,7 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
         manifest = {"title": pack.title, "made_on": made_on, "spec": str(spec_path), "paper": pack.paper,
                     "orientation": pack.orientation, "format": pack.fmt, "combined_pdf": combined_name,
                     "maps": [{"number": it.number, "file": it.file_name, "page": it.page, "title": it.title,
-                              "extent": it.description.extent, "indicator": it.description.indicator}
+                              "extent": str(it.description.extent), "indicator": it.description.indicator}
                              for it in pack.items]}
         atomic_write(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
 

@@ -398,5 +398,6 @@ def file_name(prepared: PreparedMap, fmt: str = "pdf") -> str:
 def file_stem(prepared: PreparedMap) -> str:
     """``<indicator>-<extent>-<period>-<level>``, safe as a file name (shared by every export of a map)."""
     d = prepared.description
-    extent = "tower-hamlets" if d.extent.kind == "borough" else (d.extent.code or d.extent.kind)
+    extent = {"borough": "tower-hamlets", "london": "london"}.get(d.extent.kind) or (
+        d.extent.locality.name if d.extent.locality else d.extent.code)
     return slugify("-".join([d.indicator, extent, str(d.period), d.level]), limit=200)

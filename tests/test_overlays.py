@@ -1,0 +1,89 @@
+"""The overlay registry: web and print draw every overlay with the same colours, shapes and legend rows."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+
+from thmaps import maps
+from thmaps.maps import printing, web
+from thmaps.maps.printing import style
+from thmaps.overlays import MARKERS, OVERLAYS, legend_entries, symbol_sizes
+
+ALL = tuple(OVERLAYS)
+
+
+@pytest.fixture(scope="module")
+def everything() -> maps.PreparedMap:
+    return maps.prepare(maps.MapDescription("imd_decile", overlays=ALL, tube_year=2024))
+
+
+def _web_fills(m, key) -> list[str]:
+    layer = next(c for c in m._children.values() if isinstance(c, web.PointLayer) and c.key == key)
+    return [re.search(r'fill="(#[0-9a-f]{6})"', p[2]).group(1) for p in layer.point_list]
+
+
+def _web_shapes(m, key) -> set[str]:
+    layer = next(c for c in m._children.values() if isinstance(c, web.PointLayer) and c.key == key)
+    return {re.search(r' d="(M[^"]*)"', p[2]).group(1)[:1] for p in layer.point_list}
+
+
+def test_every_overlay_is_drawn_in_the_same_colours_on_screen_and_on_paper(everything):
+    m = web.render(everything)
+    layout = printing.draw(everything)
+    drawn = {c.get_gid(): c for c in layout.map_ax.collections if c.get_gid()}
+    for key in ALL:
+        overlay = OVERLAYS[key]
+        frame = everything.overlays[key]
+        assert len(frame), key
+        if overlay.is_area:
+            symbol = next(iter(overlay.symbols.values()))
+            edges = {to_hex(c) for c in drawn[f"thmaps-{key}"].get_edgecolor()}
+            assert edges == {symbol.edge}, key
+            page = m.get_root().render()
+            assert f'"color": "{symbol.edge}"' in page and '"dashArray": "6 4"' in page
+            continue
+        # Web: each point filled with its category's symbol fill.
+        categories = overlay.categories(frame)
+        expected = [overlay.symbols[c].fill for c in categories]
+        assert sorted(_web_fills(m, key)) == sorted(expected), key
+        # Print: one scatter per category present, face and edge colours from the same symbol.
+        for category in set(categories):
+            symbol = overlay.symbols[category]
+            sc = drawn[f"thmaps-{key}-{category.replace(' ', '-')}"]
+            assert {to_hex(c) for c in sc.get_facecolor()} == {symbol.fill}, (key, category)
+            assert {to_hex(c) for c in sc.get_edgecolor()} == {symbol.edge}, (key, category)
+            assert len(sc.get_offsets()) == int((categories == category).sum())
+
+
+def test_shapes_agree_and_sizes_follow_the_registry(everything):
+    assert set(style.MARKERS) | {"area"} == set(MARKERS)
+    frame = everything.overlays["gp_practices"]
+    sizes = symbol_sizes(OVERLAYS["gp_practices"], frame)
+    # Area proportional to list size: a practice with 4x the patients is drawn 2x as wide.
+    lists = frame["list_size"].astype(float).to_numpy()
+    ratio = (sizes / np.sqrt(lists))
+    assert np.allclose(ratio, ratio[0])
+    m = web.render(everything)
+    layer = next(c for c in m._children.values() if isinstance(c, web.PointLayer) and c.key == "gp_practices")
+    assert sorted(round(p[5], 1) for p in layer.point_list) == sorted(round(s, 1) for s in sizes)
+    layout = printing.draw(everything)
+    gp = next(c for c in layout.map_ax.collections if c.get_gid() == "thmaps-gp_practices-open")
+    assert np.allclose(sorted(np.sqrt(gp.get_sizes())), sorted(sizes))  # points on A4 = pixels on screen
+
+
+def test_closed_and_not_judged_have_legend_rows_on_both(everything):
+    hospitals = legend_entries(OVERLAYS["hospitals"], everything.overlays["hospitals"])[1]
+    assert [label for label, _, _ in hospitals] == ["Hospital", "Hospital, closed (was in the 2014 list)"]
+    tubes = legend_entries(OVERLAYS["no2_tubes"], everything.overlays["no2_tubes"], 2024)[1]
+    assert "Not judged (no mean, or a suspect month)" in [label for label, _, _ in tubes]
+    legend = next(c for c in web.render(everything)._children.values() if isinstance(c, web.Legend))
+    from thmaps.maps.printing.legend import legend_blocks
+    printed = [row.label for block in legend_blocks(everything, 1.0) for row in block.rows]
+    for key in ALL:
+        title, entries = legend_entries(OVERLAYS[key], everything.overlays[key], 2024)
+        assert title in printed
+        for label, _, _ in entries:
+            assert label in printed and label.replace("&", "&amp;") in legend.html.replace("&#x27;", "'")
