@@ -14,7 +14,7 @@ from .._util import format_value
 from ..errors import MapRequestError
 from ..geo.places import Locality
 from ..indicators.catalogue import CATALOGUE, at_level, get as get_indicator
-from ..indicators.compare import compare
+from ..indicators.compare import rule_of_thumb
 from ..maps.classify import rank_within
 from ..sources.registry import get as get_source
 
@@ -123,7 +123,7 @@ def key_indicators(locality: str) -> pd.DataFrame:
         ind = get_indicator(indicator_id)
         value = _value(table, indicator_id, period, "locality", code)
         borough = _value(table, indicator_id, period, "borough", settings.BOROUGH_CODE)
-        verdict, method = compare(value, borough, indicator_id)
+        verdict, method = rule_of_thumb(value, borough, indicator_id)
         note = ""
         if indicator_id.startswith("laei_"):
             note = LAEI_COMPARATOR_NOTE
@@ -220,7 +220,7 @@ def ward_ranking(locality: str, indicator_id: str, period: str | None = None) ->
     frame["locality rank"] = rank_within(frame["value"], ind.higher_is_worse)
     borough = _value(table, ind.id, period, "borough", settings.BOROUGH_CODE)
     frame["borough value"] = borough
-    frame["vs borough"] = [compare(v, borough, ind.id)[0] for v in frame["value"]]
+    frame["vs borough"] = [rule_of_thumb(v, borough, ind.id)[0] for v in frame["value"]]
     out = pd.DataFrame({
         "ward_code": frame["code"], "ward": frame["name"], "indicator_id": ind.id, "indicator": ind.title,
         "period": ind.period_label(period), "unit": ind.unit, "value": frame["value"],
