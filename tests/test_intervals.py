@@ -50,7 +50,8 @@ def test_wilson_at_0_and_n():
     # O = 0: p = 0, so sqrt(z² + 0) = z and lower = (z² - z·z) / ... = 0;
     #        upper = 2z² / (2(n + z²)) = z² / (n + z²) = 3.841459 / 23.841459 = 0.161125
     assert wilson_interval(0, 20) == pytest.approx((0.0, 0.161125), abs=1e-6)
-    # O = n: p = 1, q = 0: lower = (2n + z² - z²) / (2(n + z²)) = n / (n + z²) = 20 / 23.841459 = 0.838875; upper = 1
+    # O = n: p = 1, q = 0: lower = (2n + z² - z²) / (2(n + z²)) = n / (n + z²) = 20 / 23.841459 = 0.838875;
+    #        upper = (2n + z² + z²) / (2(n + z²)) = 1
     assert wilson_interval(20, 20) == pytest.approx((0.838875, 1.0), abs=1e-6)
 
 
@@ -189,3 +190,86 @@ def test_notes_name_both_methods():
     # the rule's constants live in compare.py only
     assert (compare_mod.SHARE_BAND_POINTS, compare_mod.SHARE_BAND_RELATIVE,
             compare_mod.CONCENTRATION_BAND_RELATIVE) == (2.0, 0.10, 0.025)
+
+
+# --------------------------------------------------------------------------- profile tables on the real store
+
+@pytest.fixture(scope="module")
+def real_store():
+    """The built store (``THMAPS_STORE``), or skip: build one with ``thmaps build``."""
+    from thmaps import settings
+    path = settings.store_path()
+    if not path.is_file():
+        pytest.skip(f"no store at {path}: build one with `THMAPS_STORE={path} python -m thmaps build`")
+    return path
+
+
+def _verdict_by_hand(comparator, lower, upper, higher_is_worse):
+    """Where the comparator lies against the interval, written out again for the check."""
+    if not (np.isfinite(comparator) and np.isfinite(lower) and np.isfinite(upper)):
+        return "no data"
+    if lower <= comparator <= upper:
+        return "similar"
+    area_higher = comparator < lower
+    if higher_is_worse is None:
+        return "higher" if area_higher else "lower"
+    return "worse" if area_higher == higher_is_worse else "better"
+
+
+def test_key_indicators_intervals_south_east(real_store):
+    from thmaps import profile, store
+    from thmaps.indicators import get
+
+    table = profile.key_indicators("South East").set_index("indicator_id")
+    for column in ("lower 95%", "upper 95%", "vs borough", "vs London", "vs England", "comparison method"):
+        assert column in table.columns
+    imd = table.loc["imd_share_q1"]
+    assert imd["lower 95%"] < imd["locality value"] < imd["upper 95%"]
+    # The limits are the Wilson limits of the stored numerator and denominator (residents, IoD mid-2015).
+    rows = store.load_layer("indicators")
+    row = rows[(rows["indicator_id"] == "imd_share_q1") & (rows["level"] == "locality")
+               & (rows["area_code"] == table.attrs["locality_code"])].iloc[0]
+    assert row["value"] == pytest.approx(100 * row["numerator"] / row["denominator"])
+    assert (imd["lower 95%"], imd["upper 95%"]) == pytest.approx(share_interval(row["numerator"], row["denominator"]))
+    assert "Wilson" in imd["comparison method"]
+    # Every share with counts: the verdict is where the comparator lies against the interval.
+    for indicator_id, r in table.iterrows():
+        ind = get(indicator_id)
+        for level, label in (("borough", "borough"), ("London", "London"), ("England", "England")):
+            comparator = r[f"{level} value"]
+            if ind.kind == "share":
+                assert r[f"vs {label}"] == _verdict_by_hand(comparator, r["lower 95%"], r["upper 95%"],
+                                                             ind.higher_is_worse), (indicator_id, label)
+            elif ind.kind == "count":
+                assert r[f"vs {label}"] == "not compared" and np.isnan(r["lower 95%"])
+    # Modelled concentrations: no interval, the labelled rule.
+    no2 = table.loc["laei_no2"]
+    assert np.isnan(no2["lower 95%"]) and no2["comparison method"].startswith("no interval: rule of thumb")
+    assert no2["vs England"] == "no data"          # no England LAEI value in the store
+    assert profile.format_key_indicators(table.reset_index())["lower 95%"].iloc[0] == "–"
+
+
+def test_ward_ranking_intervals_and_comparator(real_store):
+    from thmaps import profile
+    from thmaps.errors import MapRequestError
+
+    ranking = profile.ward_ranking("South East", "imd_share_q1", comparator="england")
+    assert {"lower 95%", "upper 95%", "vs borough", "England value", "vs England"} <= set(ranking.columns)
+    assert ranking.attrs["comparator"] == "England" and "Wilson" in ranking.attrs["comparison_method"]
+    assert ((ranking["lower 95%"] <= ranking["value"]) & (ranking["value"] <= ranking["upper 95%"])).all()
+    for _, r in ranking.iterrows():
+        assert r["vs borough"] == _verdict_by_hand(r["borough value"], r["lower 95%"], r["upper 95%"], True)
+        assert r["vs England"] == _verdict_by_hand(r["England value"], r["lower 95%"], r["upper 95%"], True)
+    default = profile.ward_ranking("South East", "laei_no2")
+    assert "vs London" not in default.columns and default["lower 95%"].isna().all()
+    assert default.attrs["comparison_method"].startswith("no interval: rule of thumb")
+    with pytest.raises(MapRequestError):
+        profile.ward_ranking("South East", "imd_share_q1", comparator="Wales")
+
+
+def test_csv_export_states_the_method(real_store):
+    from thmaps import profile
+
+    text = profile.locality_table_csv("South East").decode("utf-8")
+    header = next(line for line in text.splitlines() if not line.startswith("#"))
+    assert COMPARISON_NOTE in text and "lower 95%" in header and "vs England" in header
