@@ -10,18 +10,20 @@ import streamlit as st
 
 from thmaps import profile, settings
 from thmaps.geo import LOCALITY_NOTE, Locality
-from thmaps.indicators import RULE_OF_THUMB
+from thmaps.indicators import COMPARISON_NOTE
 from thmaps.maps import MapDescription
 from thmaps.safetext import escape_markdown
 from webapp import ui
 
 ui.require_store()
 
-VERDICT_LABELS = {"worse": "▲ worse", "better": "▼ better", "similar": "≈ similar",
-                  "not compared": "– not compared", "no data": "no data"}
-# Colour-blind-safe (PuOr): orange = worse, purple = better, grey = similar.
-VERDICT_COLOURS = {"worse": "#e08214", "similar": "#bababa", "better": "#8073ac", "not compared": "#f0f0f0",
-                   "no data": "#f0f0f0"}
+VERDICT_LABELS = {"worse": "▲ worse", "better": "▼ better", "similar": "≈ similar", "higher": "↑ higher",
+                  "lower": "↓ lower", "not compared": "– not compared", "no data": "no data"}
+# Colour-blind-safe (PuOr): orange = worse, purple = better, grey = similar; blues (as Fingertips) for
+# higher / lower where higher is neither better nor worse.
+VERDICT_COLOURS = {"worse": "#e08214", "similar": "#bababa", "better": "#8073ac", "higher": "#4292c6",
+                   "lower": "#c6dbef", "not compared": "#f0f0f0", "no data": "#f0f0f0"}
+VERSUS = ["vs borough", "vs London", "vs England"]
 
 
 st.title("My locality")
@@ -58,19 +60,21 @@ st.header("Key indicators")
 try:
     table = profile.key_indicators(code)
     shown = profile.format_key_indicators(table)
-    shown["vs borough"] = table["vs borough"].map(VERDICT_LABELS)
-    shown = shown[["indicator", "locality value", "borough value", "vs borough", "unit", "period",
-                   "difference vs borough", "London value", "England value", "% of borough total",
-                   "comparison method", "note", "source"]].rename(
+    for column in VERSUS:
+        shown[column] = table[column].map(VERDICT_LABELS)
+    shown = shown[["indicator", "locality value", "lower 95%", "upper 95%", "borough value", "vs borough", "unit",
+                   "period", "difference vs borough", "London value", "vs London", "England value", "vs England",
+                   "% of borough total", "comparison method", "note", "source"]].rename(
         columns={"locality value": f"{name}", "borough value": "Tower Hamlets", "London value": "London",
                  "England value": "England"})
     colours = {VERDICT_LABELS[k]: v for k, v in VERDICT_COLOURS.items()}
-    styled = shown.style.map(lambda v: f"background-color: {colours.get(v, 'white')}", subset=["vs borough"])
+    styled = shown.style.map(lambda v: f"background-color: {colours.get(v, 'white')}", subset=VERSUS)
     st.dataframe(styled, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3,
                  column_config={"indicator": st.column_config.TextColumn(width="medium", pinned=True),
                                 "unit": st.column_config.TextColumn(width="small")})
-    st.caption(f"**Assumption:** {escape_markdown(RULE_OF_THUMB)} ▲ worse = shaded orange, ▼ better = purple, "
-               "≈ similar = grey. London and England values are shown where the store has them.")
+    st.caption(f"**Method:** {escape_markdown(COMPARISON_NOTE)} ▲ worse = shaded orange, ▼ better = purple, "
+               "≈ similar = grey, ↑ higher / ↓ lower = blue. Lower / upper 95%: the locality's confidence limits "
+               "(blank where no interval applies). London and England values are shown where the store has them.")
     st.download_button("Download the key indicators (CSV, with sources and licences)",
                        data=profile.locality_table_csv(code), file_name=f"thmaps_{code}_key_indicators.csv",
                        mime="text/csv", key="download_csv")
@@ -97,9 +101,14 @@ try:
         color="black", strokeDash=[4, 3]).encode(x="borough:Q")
     st.altair_chart(bars + rule, width="stretch")
     st.caption(escape_markdown(f"Dashed line: Tower Hamlets value. {ranking.attrs['rank_note']} Borough rank is out "
-                               f"of {int(ranking['wards in borough'].iloc[0])} wards. Method: {ranking.attrs['method']}"))
-    st.dataframe(ranking[["ward", "value", "unit", "period", "locality rank", "borough rank", "vs borough"]],
-                 hide_index=True, width="stretch", column_config={"value": st.column_config.NumberColumn(format="%.2f")})
+                               f"of {int(ranking['wards in borough'].iloc[0])} wards. "
+                               f"Method: {ranking.attrs['method']} "
+                               f"Compared with the borough: {ranking.attrs['comparison_method']}."))
+    st.dataframe(ranking[["ward", "value", "lower 95%", "upper 95%", "unit", "period", "locality rank",
+                          "borough rank", "vs borough"]],
+                 hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.2f")
+                                for c in ("value", "lower 95%", "upper 95%")})
 except Exception as exc:
     ui.problem("the ward ranking", exc)
 

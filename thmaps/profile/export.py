@@ -5,7 +5,7 @@ import datetime as _dt
 import io as _io
 
 from ..geo.places import LOCALITY_NOTE
-from ..indicators.compare import RULE_OF_THUMB
+from ..indicators.compare import COMPARISON_NOTE
 from ..sources.registry import attribution_lines, get as get_source
 from .tables import KEY_INDICATORS, key_indicators, source_ids_for
 
@@ -39,7 +39,7 @@ def locality_table_csv(locality: str) -> bytes:
     lines = [
         f"thmaps: key indicators, {name} locality, London Borough of Tower Hamlets",
         f"Made on {_dt.date.today().isoformat()} from the thmaps store.",
-        RULE_OF_THUMB,
+        COMPARISON_NOTE,
         LOCALITY_NOTE,
         "Sources (title; vintage; licence):",
     ]

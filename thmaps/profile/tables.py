@@ -1,8 +1,10 @@
 """Locality profile tables: key indicators against the borough, London and England, and the wards ranked.
 
 Everything is read from the store; nothing is typed in. No Streamlit here, so the same tables can
-be printed, exported or tested without the app. Comparisons with the borough follow
-:func:`thmaps.indicators.compare` (a labelled rule of thumb: see :data:`thmaps.indicators.RULE_OF_THUMB`).
+be printed, exported or tested without the app. Comparisons with the borough, London and England follow
+:func:`thmaps.indicators.compare`: the area's 95% confidence interval where one can be computed (Wilson
+score for shares with counts), a labelled rule of thumb otherwise (see
+:data:`thmaps.indicators.COMPARISON_NOTE`).
 """
 from __future__ import annotations
 
@@ -38,6 +40,10 @@ KEY_INDICATORS: tuple[tuple[str, str], ...] = (
     ("gp_registered_patients", "2026-04"),
     ("gp_practices", "2026-04"),
 )
+#: Comparator level -> its name in column headings (``vs borough``, ``vs London``, ``vs England``).
+COMPARATORS = {"borough": "borough", "london": "London", "england": "England"}
+#: Column headings of the area's confidence limits.
+LOWER, UPPER = "lower 95%", "upper 95%"
 #: How the air-quality figures of a profile are averaged (shown beside them).
 LAEI_COMPARATOR_NOTE = ("Locality and borough: population-weighted mean of LSOA values (mid-2019 weights). London: the "
                         "33 LAEI borough means weighted by their Census 2011 usual residents (each borough mean is "
@@ -48,11 +54,25 @@ def _indicators() -> pd.DataFrame:
     return store.load_layer("indicators")
 
 
-def _value(table: pd.DataFrame, indicator_id: str, period: str, level: str, area_code: str | None = None) -> float:
+def _row(table: pd.DataFrame, indicator_id: str, period: str, level: str, area_code: str | None = None) -> dict:
+    """``value``, ``numerator`` and ``denominator`` of one area (NaN where the store has no row)."""
     sel = table[(table["indicator_id"] == indicator_id) & (table["period"] == str(period)) & (table["level"] == level)]
     if area_code is not None:
         sel = sel[sel["area_code"] == area_code]
-    return float(sel["value"].iloc[0]) if len(sel) else np.nan
+    if not len(sel):
+        return {"value": np.nan, "numerator": np.nan, "denominator": np.nan}
+    first = sel.iloc[0]
+    return {key: float(first[key]) if pd.notna(first[key]) else np.nan for key in ("value", "numerator", "denominator")}
+
+
+def _value(table: pd.DataFrame, indicator_id: str, period: str, level: str, area_code: str | None = None) -> float:
+    return _row(table, indicator_id, period, level, area_code)["value"]
+
+
+def _comparator_values(table: pd.DataFrame, indicator_id: str, period: str) -> dict[str, float]:
+    """Comparator level -> value (NaN where the store has none)."""
+    return {level: _value(table, indicator_id, period, level, settings.BOROUGH_CODE if level == "borough" else None)
+            for level in COMPARATORS}
 
 
 def source_ids_for(indicator_id: str, period: str) -> list[str]:
@@ -101,10 +121,12 @@ def key_indicators(locality: str) -> pd.DataFrame:
     DataFrame
         One row per indicator of :data:`KEY_INDICATORS` with columns ``indicator_id``,
         ``indicator``, ``period``, ``unit``, ``locality value``, ``borough value``,
-        ``London value`` and ``England value`` (NaN where the store has no such comparator),
-        ``difference vs borough`` (not for counts), ``% of borough total`` (counts only),
-        ``vs borough`` (better / similar / worse / not compared),
-        ``comparison method``, ``source`` (title, vintage, licence) and ``note``.
+        ``lower 95%`` and ``upper 95%`` (the locality's confidence limits; NaN where no interval
+        applies), ``London value`` and ``England value`` (NaN where the store has no such
+        comparator), ``difference vs borough`` (not for counts), ``% of borough total`` (counts
+        only), ``vs borough``, ``vs London`` and ``vs England`` (better / similar / worse; higher /
+        lower where higher is neither better nor worse; not compared; no data),
+        ``comparison method`` (against the borough), ``source`` (title, vintage, licence) and ``note``.
 
     Raises
     ------
@@ -113,17 +135,20 @@ def key_indicators(locality: str) -> pd.DataFrame:
 
     Notes
     -----
-    Better / similar / worse is a rule of thumb, not a significance test (see the module
-    docstring and :func:`compare`).
+    Shares with counts are compared by the locality's 95% Wilson score interval (similar when the
+    comparator lies inside it); concentrations by a labelled rule of thumb, not a significance test;
+    counts are not compared (see :func:`thmaps.indicators.compare`).
     """
     code = Locality.parse(locality).code
     table = _indicators()
     rows = []
     for indicator_id, period in KEY_INDICATORS:
         ind = get_indicator(indicator_id)
-        value = _value(table, indicator_id, period, "locality", code)
-        borough = _value(table, indicator_id, period, "borough", settings.BOROUGH_CODE)
-        verdict, method = compare(value, borough, indicator_id)
+        area = _row(table, indicator_id, period, "locality", code)
+        value = area["value"]
+        comparators = _comparator_values(table, indicator_id, period)
+        borough = comparators["borough"]
+        results = {level: compare(area, comparators[level], ind, against=label) for level, label in COMPARATORS.items()}
         note = ""
         if indicator_id.startswith("laei_"):
             note = LAEI_COMPARATOR_NOTE
@@ -139,13 +164,15 @@ def key_indicators(locality: str) -> pd.DataFrame:
             "period": ind.period_label(period),
             "unit": ind.unit,
             "locality value": value,
+            LOWER: results["borough"].lower,
+            UPPER: results["borough"].upper,
             "borough value": borough,
-            "London value": _value(table, indicator_id, period, "london"),
-            "England value": _value(table, indicator_id, period, "england"),
+            "London value": comparators["london"],
+            "England value": comparators["england"],
             "difference vs borough": np.nan if ind.kind == "count" else value - borough,
             "% of borough total": 100.0 * value / borough if ind.kind == "count" and borough else np.nan,
-            "vs borough": verdict,
-            "comparison method": method,
+            **{f"vs {label}": results[level].verdict for level, label in COMPARATORS.items()},
+            "comparison method": results["borough"].method,
             "source": _source_text(source_ids_for(indicator_id, period)),
             "note": note,
         })
@@ -158,7 +185,7 @@ def key_indicators(locality: str) -> pd.DataFrame:
 def format_key_indicators(table: pd.DataFrame) -> pd.DataFrame:
     """The key indicators table with values formatted as text for display (unit-aware)."""
     out = table.copy()
-    for col in ("locality value", "borough value", "London value", "England value"):
+    for col in ("locality value", LOWER, UPPER, "borough value", "London value", "England value"):
         out[col] = [table_value(v, u) for v, u in zip(table[col], table["unit"])]
     out["difference vs borough"] = [
         "–" if pd.isna(d) else ("+" if d > 0 else "") + table_value(d, u) + (" points" if u == "%" else "")
@@ -174,7 +201,8 @@ def ranking_indicators() -> dict[str, str]:
     return {i.id: i.title for i in CATALOGUE.values() if "ward" in i.levels}
 
 
-def ward_ranking(locality: str, indicator_id: str, period: str | None = None) -> pd.DataFrame:
+def ward_ranking(locality: str, indicator_id: str, period: str | None = None,
+                 comparator: str = "borough") -> pd.DataFrame:
     """The locality's wards ranked on one indicator, with their rank in the borough.
 
     Parameters
@@ -186,21 +214,29 @@ def ward_ranking(locality: str, indicator_id: str, period: str | None = None) ->
         ward summary (share of residents in the most deprived 20%).
     period : str, optional
         Default: the indicator's latest period.
+    comparator : {"borough", "london", "england"}
+        What each ward is compared with (``vs borough`` is always given as well).
 
     Returns
     -------
     DataFrame
         ``ward_code``, ``ward``, ``indicator_id``, ``indicator``, ``period``, ``unit``, ``value``,
-        ``locality rank`` and ``borough rank`` (1 = worst; for indicators without a direction,
-        1 = highest), ``wards in borough``, ``borough value`` and ``vs borough``, sorted by
-        locality rank.  ``attrs["rank_note"]`` says what rank 1 means.
+        ``lower 95%`` and ``upper 95%`` (the ward's confidence limits; NaN where no interval
+        applies), ``locality rank`` and ``borough rank`` (1 = worst; for indicators without a
+        direction, 1 = highest), ``wards in borough``, ``borough value`` and ``vs borough``, and
+        for another comparator ``London value`` / ``England value`` and ``vs London`` /
+        ``vs England`` (NaN and "no data" where the store has no such value); sorted by locality
+        rank.  ``attrs["rank_note"]`` says what rank 1 means, ``attrs["comparator"]`` names the
+        comparator and ``attrs["comparison_method"]`` says how wards were compared with it.
 
     Raises
     ------
     ThmapsError
-        If the locality, indicator or period is unknown, or the indicator has no ward values.
+        If the locality, indicator, period or comparator is unknown, or the indicator has no ward values.
     """
     code = Locality.parse(locality).code
+    if comparator not in COMPARATORS:
+        raise MapRequestError(f"comparator must be one of {', '.join(COMPARATORS)}, not {str(comparator)[:20]!r}")
     asked = get_indicator(indicator_id)
     ind = at_level(indicator_id, "ward")
     if ind is None:
@@ -213,21 +249,30 @@ def ward_ranking(locality: str, indicator_id: str, period: str | None = None) ->
     table = _indicators()
     sel = table[(table["indicator_id"] == ind.id) & (table["period"] == period) & (table["level"] == "ward")]
     wards = store.load_layer("wards")[["code", "name", "locality_code"]]
-    frame = wards.merge(sel[["area_code", "value"]], left_on="code", right_on="area_code", how="left")
+    frame = wards.merge(sel[["area_code", "value", "numerator", "denominator"]], left_on="code",
+                        right_on="area_code", how="left")
     frame["borough rank"] = rank_within(frame["value"], ind.higher_is_worse)
     frame["wards in borough"] = int(frame["value"].notna().sum())
     frame = frame[frame["locality_code"] == code].copy()
     frame["locality rank"] = rank_within(frame["value"], ind.higher_is_worse)
-    borough = _value(table, ind.id, period, "borough", settings.BOROUGH_CODE)
-    frame["borough value"] = borough
-    frame["vs borough"] = [compare(v, borough, ind.id)[0] for v in frame["value"]]
+    comparators = _comparator_values(table, ind.id, period)
+    chosen = {"borough"} | {comparator}
+    results = {level: [compare(row, comparators[level], ind, against=COMPARATORS[level])
+                       for row in frame[["value", "numerator", "denominator"]].to_dict("records")]
+               for level in COMPARATORS if level in chosen}
     out = pd.DataFrame({
         "ward_code": frame["code"], "ward": frame["name"], "indicator_id": ind.id, "indicator": ind.title,
         "period": ind.period_label(period), "unit": ind.unit, "value": frame["value"],
+        LOWER: [r.lower for r in results["borough"]], UPPER: [r.upper for r in results["borough"]],
         "locality rank": frame["locality rank"].astype("Int64"), "borough rank": frame["borough rank"].astype("Int64"),
-        "wards in borough": frame["wards in borough"], "borough value": frame["borough value"],
-        "vs borough": frame["vs borough"],
-    }).sort_values(["locality rank", "ward"]).reset_index(drop=True)
+        "wards in borough": frame["wards in borough"], "borough value": comparators["borough"],
+        "vs borough": [r.verdict for r in results["borough"]],
+    })
+    if comparator != "borough":
+        label = COMPARATORS[comparator]
+        out[f"{label} value"] = comparators[comparator]
+        out[f"vs {label}"] = [r.verdict for r in results[comparator]]
+    out = out.sort_values(["locality rank", "ward"]).reset_index(drop=True)
     if ind.higher_is_worse is None:
         out.attrs["rank_note"] = "Rank 1 = highest value (higher is neither better nor worse)."
     elif ind.higher_is_worse:
@@ -235,4 +280,6 @@ def ward_ranking(locality: str, indicator_id: str, period: str | None = None) ->
     else:
         out.attrs["rank_note"] = "Rank 1 = worst (lowest value)."
     out.attrs["method"] = ind.method
+    out.attrs["comparator"] = COMPARATORS[comparator]
+    out.attrs["comparison_method"] = results[comparator][0].method if len(frame) else ""
     return out
