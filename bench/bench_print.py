@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from thmaps import maps, settings, store, builder, errors  # noqa: E402
+from thmaps import maps, settings, builder
 from thmaps.reports import mappack
 from thmaps.maps import printing
 

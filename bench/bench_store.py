@@ -6,14 +6,12 @@ Prints a Markdown table.  Timings are medians of several runs on this machine; n
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from thmaps import settings, store, builder, errors  # noqa: E402
+from thmaps import settings, store, builder
 
 
 def median_seconds(func, repeat: int) -> float:

@@ -18,10 +18,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from thmaps import maps, settings, store, builder, errors  # noqa: E402
+from thmaps import maps, settings, builder
 from thmaps.maps import web
 
 MAP_PAGE = str(ROOT / "pages" / "1_Borough_map.py")
@@ -94,7 +92,7 @@ def wait_for_areas(page, expected: int, timeout: float) -> None:
 def first_map_seconds(repeat: int = 3):
     from playwright.sync_api import sync_playwright
 
-    from browser import launch, running_app
+    from webapp.browser import launch, running_app
 
     times = []
     with running_app() as url, sync_playwright() as p:

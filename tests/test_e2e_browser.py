@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import sync_playwright
 
-from browser import SCREENSHOTS, launch, running_app
+from webapp.browser import SCREENSHOTS, launch, running_app
 
 PAGES = {"borough_map": "", "my_locality": "my-locality", "export": "export", "data_and_sources": "data-and-sources"}
 ERROR_MARKERS = ("Traceback", "Error:", "StreamlitAPIException", "ModuleNotFoundError")

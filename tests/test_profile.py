@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from thmaps import indicators
+from thmaps.indicators.compare import rule_of_thumb
 from thmaps import profile, settings
 from thmaps.errors import ThmapsError, UnknownPlaceError
 from thmaps.geo import Extent, Locality
@@ -110,35 +111,39 @@ def test_key_indicator_columns_and_comparators():
     assert "Open Government Licence v2.0" in table.loc["laei_no2", "source"]
 
 
-def test_rule_of_thumb_on_known_cases():
+def test_locality_comparisons_use_wilson_intervals_where_they_exist():
     imd = {c: profile.key_indicators(c).set_index("indicator_id").loc["imd_share_q1"] for c in CODES}
-    # Borough 30.7%: band = max(2 points, 10% of 30.7) = 3.07 points.
+    # Borough 30.7%. Each locality's 95% Wilson interval (residents, IoD mid-2015 denominators) is narrow.
     assert imd["NW"]["vs borough"] == "worse"      # 39.7%
     assert imd["NE"]["vs borough"] == "better"     # 26.3%
-    assert imd["SE"]["vs borough"] == "similar"    # 28.0%
-    assert imd["SW"]["vs borough"] == "similar"    # 29.5%
-    assert "3.1 points" in imd["NW"]["comparison method"] and "rule of thumb" in imd["NW"]["comparison method"]
+    assert imd["SE"]["vs borough"] == "better"     # 28.0% (27.7-28.3): the borough lies outside
+    for row in imd.values():
+        assert row["lower 95%"] < row["locality value"] < row["upper 95%"]
+        inside = row["lower 95%"] <= row["borough value"] <= row["upper 95%"]
+        assert (row["vs borough"] == "similar") == inside
+        assert "Wilson" in row["comparison method"]
     no2 = profile.key_indicators("SW").set_index("indicator_id").loc["laei_no2"]
     assert no2["locality value"] == pytest.approx(35.47, abs=0.01) and no2["vs borough"] == "worse"
+    assert "rule of thumb" in no2["comparison method"]   # modelled concentrations: no interval
     counts = profile.key_indicators("SW").set_index("indicator_id")
-    assert (counts.loc[["population", "pct_0_15", "pct_65_plus", "gp_registered_patients", "gp_practices"],
-                       "vs borough"] == "not compared").all()
+    assert (counts.loc[["population", "gp_registered_patients", "gp_practices"], "vs borough"] == "not compared").all()
+    assert set(counts.loc[["pct_0_15", "pct_65_plus"], "vs borough"]) <= {"higher", "lower", "similar"}
 
 
-def test_compare_bands():
-    # Shares: the wider of 2 points and 10% of the borough value.
-    assert indicators.compare(32.0, 30.0, "imd_share_q1")[0] == "similar"
-    assert indicators.compare(33.0, 30.0, "imd_share_q1")[0] == "similar"
-    assert indicators.compare(33.1, 30.0, "imd_share_q1")[0] == "worse"
-    assert indicators.compare(26.9, 30.0, "imd_share_q1")[0] == "better"
-    assert indicators.compare(2.9, 1.0, "imd_share_d1")[0] == "similar"   # 2-point floor for small shares
-    assert indicators.compare(3.1, 1.0, "imd_share_d1")[0] == "worse"
+def test_rule_of_thumb_bands():
+    # Shares without counts: the wider of 2 points and 10% of the borough value.
+    assert rule_of_thumb(32.0, 30.0, "imd_share_q1")[0] == "similar"
+    assert rule_of_thumb(33.0, 30.0, "imd_share_q1")[0] == "similar"
+    assert rule_of_thumb(33.1, 30.0, "imd_share_q1")[0] == "worse"
+    assert rule_of_thumb(26.9, 30.0, "imd_share_q1")[0] == "better"
+    assert rule_of_thumb(2.9, 1.0, "imd_share_d1")[0] == "similar"   # 2-point floor for small shares
+    assert rule_of_thumb(3.1, 1.0, "imd_share_d1")[0] == "worse"
     # Concentrations: 2.5% of the borough value.
-    assert indicators.compare(10.25, 10.0, "laei_no2")[0] == "similar"
-    assert indicators.compare(10.26, 10.0, "laei_no2")[0] == "worse"
-    assert indicators.compare(9.7, 10.0, "laei_pm25")[0] == "better"
-    assert indicators.compare(1.0, 2.0, "population")[0] == "not compared"
-    assert indicators.compare(np.nan, 2.0, "laei_no2")[0] == "no data"
+    assert rule_of_thumb(10.25, 10.0, "laei_no2")[0] == "similar"
+    assert rule_of_thumb(10.26, 10.0, "laei_no2")[0] == "worse"
+    assert rule_of_thumb(9.7, 10.0, "laei_pm25")[0] == "better"
+    assert rule_of_thumb(1.0, 2.0, "population")[0] == "not compared"
+    assert rule_of_thumb(np.nan, 2.0, "laei_no2")[0] == "no data"
 
 
 def test_ward_ranking():

@@ -189,8 +189,8 @@ def exact_poisson_interval(count, confidence: float = 0.95):
     >>> [round(x, 4) for x in exact_poisson_interval(9)]
     [4.1154, 17.0848]
     """
-    alpha = 1.0 - float(confidence)
     z_value(confidence)  # validates
+    alpha = 1.0 - float(confidence)
     counts = np.asarray(count, dtype=float)
     lower = np.full(counts.shape, np.nan)
     upper = np.full(counts.shape, np.nan)

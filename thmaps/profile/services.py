@@ -10,12 +10,12 @@ from ..geo.places import Locality
 # --------------------------------------------------------------------------- practices
 
 def practices(locality: str) -> pd.DataFrame:
-    """The GP practices standing in the locality, largest list first.
+    """The GP practices standing in the locality (by their location), largest list first.
 
     Parameters
     ----------
-    locality : str
-        Locality code or name.
+    locality : str or Locality
+        ``"SE"``, ``"South East"``...
 
     Returns
     -------

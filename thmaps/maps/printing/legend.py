@@ -46,7 +46,7 @@ class Block:
 
 
 def legend_blocks(prepared: PreparedMap, scale: float) -> list[Block]:
-    """The classes block, then "Also on the map": overlays as drawn, the extent and base features."""
+    """The classes block, one block per overlay as drawn, then the base map (extent, boundaries, water)."""
     inside = prepared.areas[prepared.areas["in_extent"]]
     class_rows = [Row("patch", label, {"facecolor": colour, "edgecolor": "#7f7f7f"})
                   for label, colour in zip(prepared.labels, prepared.colours)]
@@ -54,16 +54,14 @@ def legend_blocks(prepared: PreparedMap, scale: float) -> list[Block]:
         class_rows.append(Row("patch", "No data", {"facecolor": NO_DATA_COLOUR, "edgecolor": "#7f7f7f"}))
     blocks = [Block(prepared.legend_title, class_rows)]
 
-    rows: list[Row] = []
+    # One block per overlay, so a long legend flows into further columns instead of off the page.
     for key, frame in prepared.overlays.items():
-        overlay = OVERLAYS[key]
-        title, entries = legend_entries(overlay, frame, prepared.description.tube_year)
-        rows.append(Row("heading", title, {}))
-        for label, symbol, size in entries:
-            if symbol.marker == "area":
-                rows.append(Row("patch", label, area_style(symbol, scale)))
-            else:
-                rows.append(Row("marker", label, scatter_style(symbol, size, scale), size=size * scale))
+        title, entries = legend_entries(OVERLAYS[key], frame, prepared.description.tube_year)
+        rows = [Row("patch", label, area_style(symbol, scale)) if symbol.marker == "area"
+                else Row("marker", label, scatter_style(symbol, size, scale), size=size * scale)
+                for label, symbol, size in entries]
+        blocks.append(Block(title, rows))
+    rows = []
     kind = prepared.extent.kind
     if kind != "borough":
         rows.append(Row("line", prepared.extent_name, {"color": EXTENT_EDGE, "linewidth": EXTENT_WIDTH * scale}))
@@ -73,7 +71,7 @@ def legend_blocks(prepared: PreparedMap, scale: float) -> list[Block]:
     rows.append(Row("line", "Locality boundary", {"color": LOCALITY_EDGE, "linewidth": LOCALITY_WIDTH * scale}))
     rows.append(Row("line", "Borough boundary", {"color": BOROUGH_EDGE, "linewidth": BOROUGH_WIDTH * scale}))
     rows.append(Row("patch", "Water (Thames and docks)", {"facecolor": WATER_COLOUR, "edgecolor": "none"}))
-    blocks.append(Block("Also on the map", rows))
+    blocks.append(Block("Base map", rows))
     return blocks
 
 

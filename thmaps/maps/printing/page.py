@@ -311,19 +311,28 @@ def draw(prepared: PreparedMap, paper: str = "A4", orientation: str = "landscape
                 yy -= block.height + 5.0 * scale
         layout.legend_box_mm = (legend_x0, body_bottom, legend_x0 + legend_w, body_top)
     else:
-        n = len(blocks)
-        col_w = (content_w - (n - 1) * 6.0 * scale) / n
+        # Up to three columns under the map, blocks flowing top to bottom and balanced in height.
+        n = min(3, len(blocks))
+        col_gap = 6.0 * scale
+        col_w = (content_w - (n - 1) * col_gap) / n
         measure_blocks(blocks, col_w, scale)
-        legend_h = max(b.height for b in blocks)
+        legend_h = max(max(b.height for b in blocks), sum(b.height + 5.0 * scale for b in blocks) / n)
+        columns = layout_columns(blocks, legend_h)
+        while len(columns) > n:
+            legend_h *= 1.05
+            columns = layout_columns(blocks, legend_h)
+        legend_h = max(sum(b.height for b in col) + 5.0 * scale * (len(col) - 1) for col in columns)
         map_h = min(body_h - legend_h - gap, content_w / ext_aspect * 1.06)
         map_w = content_w
         group_h = map_h + gap + legend_h
         map_x0 = margin
         map_y0 = body_top - (body_h - group_h) / 2 - map_h
         legend_top = map_y0 - gap
-        for i, block in enumerate(blocks):
-            draw_block(page, block, margin + i * (col_w + 6.0 * scale), legend_top, scale, layout.class_swatches,
-                       page_w, page_h)
+        for i, column in enumerate(columns):
+            yy = legend_top
+            for block in column:
+                draw_block(page, block, margin + i * (col_w + col_gap), yy, scale, layout.class_swatches, page_w, page_h)
+                yy -= block.height + 5.0 * scale
         layout.legend_box_mm = (margin, legend_top - legend_h, page_w - margin, legend_top)
 
     # Keep only the class swatches (first block) in the layout record.

@@ -1,4 +1,4 @@
-"""Helpers for end-to-end tests: the real app (`streamlit run`) on loopback, driven by Debian's Chromium."""
+"""Helpers for end-to-end tests and benchmarks: the real app (`streamlit run`) on loopback, driven by Debian's Chromium."""
 from __future__ import annotations
 
 import contextlib
@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: app.py and artifacts/
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
