@@ -184,10 +184,8 @@ def exact_poisson_interval(count, confidence: float = 0.95):
 
     Examples
     --------
-    >>> [round(x, 4) for x in exact_poisson_interval(0)]
-    [0.0, 3.6889]
-    >>> [round(x, 4) for x in exact_poisson_interval(9)]
-    [4.1154, 17.0848]
+    >>> [round(limit, 4) for observed in (0, 9) for limit in exact_poisson_interval(observed)]
+    [0.0, 3.6889, 4.1154, 17.0848]
     """
     z_value(confidence)  # validates
     alpha = 1.0 - float(confidence)
