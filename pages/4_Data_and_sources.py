@@ -75,8 +75,9 @@ show_table("indicator_catalogue",
 st.header("LSOA to ward apportionment")
 st.write("LSOAs 2011 do not nest in wards. Each Output Area 2021 is placed in the LSOA holding its representative "
          "point and in the ward the ONS best-fit lookup gives; an LSOA's population is split between wards in "
-         "proportion to its OA count (OAs hold similar populations; the bundle has no OA populations). The weights "
-         "of an LSOA sum to 1, so totals are conserved exactly; wards then nest in localities.")
+         "proportion to the Census 2021 usual residents of those OAs (`weight`; the older OA-count share is kept as "
+         "`weight_oa_count`). The weights of an LSOA sum to 1, so totals are conserved exactly; wards then nest in "
+         "localities.")
 weights = show_table("lsoa_ward_weights", ["lsoa11cd", "ward_code", "weight", "n_oa", "method"],
                      column_config={"weight": st.column_config.NumberColumn(format="%.3f")})
 if weights is not None:
@@ -87,11 +88,12 @@ if weights is not None:
 # --------------------------------------------------------------------------- approximations
 st.header("Approximations in the overlays")
 st.subheader("Liveable Streets")
-st.write("No Liveable Streets scheme boundary is published. Each area is drawn as the **whole ward(s)** listed in "
-         "`thmaps/data/liveable_streets_wards.csv` (an assumption, shown dashed on the map as an approximate "
-         "ward-level footprint).")
-show_table("liveable_streets", ["area", "phase", "planned_start", "status_notes", "ward_names", "match", "note",
-                                "approximation"])
+st.write("No Liveable Streets scheme boundary is published. Bethnal Green is drawn from an **approximate outline "
+         "hand-digitised by a third party** (not an official boundary); every other area is drawn as the **whole "
+         "ward(s)** listed in `thmaps/data/liveable_streets_wards.csv` (an assumption, shown dashed on the map as an "
+         "approximate ward-level footprint). `footprint` says which.")
+show_table("liveable_streets", ["area", "phase", "planned_start", "status_notes", "footprint", "ward_names", "match",
+                                "note", "approximation"])
 st.subheader("S106 / CIL health projects")
 st.write("Projects are placed at the postcode of the GP practice their source names; projects whose source gives "
          "no address or postcode are listed but not mapped. `location_precision` says which applies.")

@@ -15,10 +15,12 @@ import pandas as pd
 from . import settings, store as _store
 from .errors import BuildError, ThmapsError
 from .geo import assign_areas, dissolve_borough, dissolve_localities, lsoa_ward_weights, read_localities, water_areas
-from .geo.placement import approximate_liveable_streets, locate_s106, postcodes_from_practices, relocate_to_postcode
+from .geo.apportion import main_ward, oa_ward_lookup, ward_weight_change
+from .geo.placement import (approximate_liveable_streets, locate_s106, place_traffic_filters, postcodes_from_practices,
+                            relocate_to_postcode)
 from .indicators import aggregate as agg, catalogue_frame
-from .sources import air, boundaries, health, population, reference
-from .sources.registry import load_registry
+from .sources import air, boundaries, census, health, population, reference
+from .sources.registry import get as get_source, load_registry
 from .validation import validate
 
 
@@ -43,9 +45,15 @@ def assemble(source_dir: Path | None = None, localities_csv: Path | None = None)
     layers["water"] = water_areas(wards, layers["london_lsoa11"])
     areas = {k: layers[k] for k in ("wards", "lsoa11", "lsoa21")}
 
-    # LSOA attributes for the lsoa layers: locality by majority ward, for filtering by patch.
-    weights = lsoa_ward_weights(layers["lsoa11"], layers["oa21"], boundaries.read_oa_ward_lookup(source_dir), wards)
+    # Census 2021 Output Areas: whole OAs to best-fit wards; their usual residents weight LSOAs 2011 to wards.
+    counts = census.read_counts(source_dir)
+    best_fit = boundaries.read_oa_ward_lookup(source_dir)
+    members = _census_geography(layers, best_fit, counts, localities)
+    weights = lsoa_ward_weights(layers["lsoa11"], layers["oa21"], best_fit, wards,
+                                counts.set_index("oa21cd")["usual_residents"])
     layers["lsoa_ward_weights"] = weights
+    layers["ward_weight_change"] = ward_weight_change(weights, population.read_population(2020, source_dir), wards)
+    # LSOA attributes for the lsoa layers: locality by majority ward, for filtering by patch.
     major = weights.sort_values("weight", ascending=False).drop_duplicates("lsoa11cd").set_index("lsoa11cd")["ward_code"]
     ward_locality = dict(zip(localities["ward_code"], localities["locality"]))
     layers["lsoa11"]["main_ward_code"] = layers["lsoa11"]["code"].map(major)
@@ -67,19 +75,53 @@ def assemble(source_dir: Path | None = None, localities_csv: Path | None = None)
     layers["monitoring_sites"] = sites.loc[sites["in_borough"]].reset_index(drop=True)
 
     layers["s106_projects"] = locate_s106(reference.read_s106_projects(source_dir), layers["facilities"], areas, localities)
-    layers["liveable_streets"] = approximate_liveable_streets(reference.read_liveable_streets(source_dir), wards)
+    layers["liveable_streets"] = approximate_liveable_streets(reference.read_liveable_streets(source_dir), wards,
+                                                              reference.read_liveable_streets_outline(source_dir))
+    layers["traffic_filters"] = place_traffic_filters(reference.read_traffic_filters(source_dir), areas, localities)
 
     extra = postcodes_from_practices(health.read_gp_practices(source_dir), set(postcodes["postcode"]))
     postcodes = pd.concat([postcodes, extra], ignore_index=True)
     layers["postcodes"] = assign_areas(gpd.GeoDataFrame(postcodes, geometry="geometry", crs=settings.CRS_STORE),
                                                  areas, localities).drop(columns=["easting", "northing"])
 
-    layers["indicators"] = build_indicators(layers, weights, localities, source_dir)
+    layers["indicators"] = build_indicators(layers, weights, localities, source_dir, counts, members)
     layers["indicator_catalogue"] = catalogue_frame()
     return layers
 
 
-def build_indicators(layers, weights, localities, source_dir) -> pd.DataFrame:
+def _census_geography(layers, best_fit, counts, localities) -> pd.DataFrame:
+    """Place every OA in its LSOA/MSOA 2021 and best-fit ward; give the 2021 layers a main ward and locality.
+
+    Stores ``oa_ward_lookup`` (with how far each OA straddles a ward boundary) and returns the OA
+    membership table used to sum census values: ``oa21cd``, ``lsoa21cd``, ``msoa21cd``, ``ward_code``,
+    ``locality_code``, ``usual_residents``.
+    """
+    lookup = oa_ward_lookup(layers["oa21"], best_fit, layers["wards"])
+    lookup = lookup.merge(counts[["oa21cd", "lsoa21cd", "usual_residents"]], on="oa21cd", how="left")
+    if lookup["lsoa21cd"].isna().any():
+        lost = lookup.loc[lookup["lsoa21cd"].isna(), "oa21cd"].tolist()
+        raise BuildError(f"{get_source('census_oa_counts').path}: no row for OA(s) {lost[:3]}")
+    layers["oa_ward_lookup"] = lookup[["oa21cd", "lsoa21cd", "msoa21cd", "ward_code", "ward_name", "method",
+                                       "share_outside", "largest_other_ward_code", "straddles", "straddle_threshold",
+                                       "usual_residents"]]
+    members = lookup[["oa21cd", "lsoa21cd", "msoa21cd", "ward_code", "usual_residents"]].copy()
+    members["locality_code"] = members["ward_code"].map(dict(zip(localities["ward_code"], localities["locality_code"])))
+    ward_locality = dict(zip(localities["ward_code"], localities["locality"]))
+    for level, column in (("oa21", "oa21cd"), ("lsoa21", "lsoa21cd"), ("msoa21", "msoa21cd")):
+        layer = layers[level]
+        unknown = sorted(set(members[column]) ^ set(layer["code"]))
+        if unknown:
+            raise BuildError(f"{level}: codes of the boundaries and the Census 2021 OAs differ, e.g. {unknown[:3]}")
+        layer["main_ward_code"] = layer["code"].map(main_ward(members, column))
+        layer["locality"] = layer["main_ward_code"].map(ward_locality)
+        if level == "oa21":
+            layer["lsoa21cd"] = layer["code"].map(dict(zip(members["oa21cd"], members["lsoa21cd"])))
+            layer["msoa21cd"] = layer["code"].map(dict(zip(members["oa21cd"], members["msoa21cd"])))
+            layer["usual_residents"] = layer["code"].map(dict(zip(members["oa21cd"], members["usual_residents"])))
+    return members
+
+
+def build_indicators(layers, weights, localities, source_dir, counts, members) -> pd.DataFrame:
     """The long indicator table: own levels, aggregates and London / England comparators."""
     by_year = {y: population.read_population(y, source_dir) for y in (2019, 2020)}
     imd_all = population.read_imd(source_dir)
@@ -105,11 +147,16 @@ def build_indicators(layers, weights, localities, source_dir) -> pd.DataFrame:
     parts.append(agg.comparator_imd(imd_all, denominators, london["code"]))
     residents = london.groupby("lad11cd")["usualres"].sum()
     parts.append(agg.comparator_laei(air.read_laei_boroughs(source_dir), residents))
+    parts.append(agg.laei_zone_values({lvl: air.read_laei_zones(lvl, source_dir) for lvl in ("lsoa21", "msoa21")}))
+    parts.append(agg.census_values(counts, census.read_percent(source_dir), members,
+                                   census.read_counts(source_dir, london=True),
+                                   census.read_percent(source_dir, london=True), census.read_ew_percent(source_dir)))
     for sid in ("fingertips_pm25", "fingertips_fuel_poverty"):
         parts.append(agg.fingertips_values(reference.read_fingertips(sid, source_dir), sid))
     long = pd.concat(parts, ignore_index=True)
-    names = {settings.BOROUGH_CODE: settings.BOROUGH_NAME, settings.LONDON_CODE: "London", settings.ENGLAND_CODE: "England"}
-    for layer in ("london_lsoa11", "wards", "lsoa11", "localities"):
+    names = {settings.BOROUGH_CODE: settings.BOROUGH_NAME, settings.LONDON_CODE: "London",
+             settings.ENGLAND_CODE: "England", settings.ENGLAND_WALES_CODE: "England and Wales"}
+    for layer in ("london_lsoa11", "wards", "lsoa11", "localities", "oa21", "lsoa21", "msoa21"):
         names.update(dict(zip(layers[layer]["code"], layers[layer]["name"])))
     names.update(dict(zip(practices["facility_id"], practices["name"])))
     return agg.finalise(long, names)
@@ -125,7 +172,11 @@ def _sources_table(layers, source_dir) -> pd.DataFrame:
               "nhs_clinics": int((layers["facilities"]["kind"] == "clinic").sum()),
               "no2_tubes": len(layers["no2_tubes"]), "laqn_sites": len(layers["monitoring_sites"]),
               "s106_health": len(layers["s106_projects"]), "liveable_streets": len(layers["liveable_streets"]),
-              "codepoint": int((layers["postcodes"]["coord_source"] == "Code-Point Open 2014").sum())}
+              "codepoint": int((layers["postcodes"]["coord_source"] == "Code-Point Open 2014").sum()),
+              "census_oa_counts": len(layers["oa_ward_lookup"]), "census_oa_percent": len(layers["oa_ward_lookup"]),
+              "laei_lsoa21": len(layers["lsoa21"]), "laei_msoa21": len(layers["msoa21"]),
+              "liveable_streets_outline": int((layers["liveable_streets"]["footprint"] == "outline").sum()),
+              "liveable_streets_filters": len(layers["traffic_filters"])}
     for source in load_registry().values():
         row = source.as_dict()
         row["rows_in_store"] = counts.get(source.id)

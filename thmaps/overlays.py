@@ -255,10 +255,22 @@ def _describe_site(row, tube_year=None):
 
 
 def _describe_liveable(row, tube_year=None):
+    if row.get("footprint") == "outline":
+        footprint = ("approximate outline hand-digitised by a third party from the council's consultation "
+                     "documents, not an official boundary")
+        wards = ("Lies in", row.get("ward_names"))
+    else:
+        footprint = "approximate: whole ward(s), no scheme boundary is published"
+        wards = ("Wards used", row.get("ward_names"))
     return (f"Liveable Streets: {row['area']}",
-            [("Footprint", "approximate: whole ward(s), no scheme boundary is published"),
-             ("Wards used", row.get("ward_names")), ("Phase", row.get("phase")), ("Status", row.get("status_notes")),
+            [("Footprint", footprint), wards, ("Phase", row.get("phase")), ("Status", row.get("status_notes")),
              ("Assumption", row.get("note"))])
+
+
+def _describe_filter(row, tube_year=None):
+    return (f"Traffic filter: {row['location']}",
+            [("Scheme", row.get("scheme_area")), ("Ward", ward_text(row)),
+             ("Location precision", row.get("location_precision")), ("Source", row.get("source"))])
 
 
 def _tubes_of_year(frame, tube_year=None):
@@ -318,13 +330,22 @@ _REGISTRY = (
     Overlay("monitoring_sites", "Automatic air quality monitoring sites", "monitoring_sites", ("laqn_sites",), _all,
             {"site": Symbol("Automatic monitoring site (LAQN)", "triangle", "#ffff33", "#000000", 12, 1.5)},
             _describe_site, legend_title="Automatic monitoring sites ({n})"),
-    Overlay("liveable_streets", "Liveable Streets areas (approximate)", "liveable_streets", ("liveable_streets",),
-            _all,
-            {"approximate": Symbol("Liveable Streets area (approximate: whole wards)", "area", "#4d4d4d", "#4d4d4d",
-                                   edge_width=2.0, dashed=True, fill_opacity=0.06)},
+    Overlay("liveable_streets", "Liveable Streets areas (approximate)", "liveable_streets",
+            ("liveable_streets", "liveable_streets_outline"), _all,
+            {"approximate": Symbol("Liveable Streets area (approximate: Bethnal Green outline, others whole wards)",
+                                   "area", "#4d4d4d", "#4d4d4d", edge_width=2.0, dashed=True, fill_opacity=0.06)},
             _describe_liveable,
-            note="Liveable Streets areas are approximated by whole wards: no scheme boundary is published.",
+            note="No Liveable Streets scheme boundary is published. Bethnal Green is drawn from an approximate "
+                 "outline hand-digitised by a third party (not an official boundary); the other areas are "
+                 "approximated by the whole wards they lie in.",
             legend_title="Liveable Streets ({n})"),
+    Overlay("traffic_filters", "Liveable Streets traffic filters (Bethnal Green, approximate)", "traffic_filters",
+            ("liveable_streets_filters",), _all,
+            {"filter": Symbol("Traffic filter (located by a third party)", "square", "#252525", "#ffffff", 7, 0.8)},
+            _describe_filter,
+            note="Traffic filters of the Bethnal Green scheme, located from the council's consultation documents "
+                 "by a third party: positions are approximate.",
+            legend_title="Liveable Streets traffic filters, Bethnal Green ({n})"),
 )
 
 #: Every overlay by key, in legend order.

@@ -37,8 +37,10 @@ STORE_ENV = "THMAPS_STORE"
 #: Environment variable naming the folder for the store and user data (default: see :func:`home`).
 HOME_ENV = "THMAPS_HOME"
 #: Version of the store's layout; raised when a layer gains or loses columns, so that a store built by
-#: another thmaps is rebuilt rather than read wrongly (2: ``duplicate_of`` and ``boundary_ward``).
-STORE_FORMAT = 2
+#: another thmaps is rebuilt rather than read wrongly (2: ``duplicate_of`` and ``boundary_ward``; 3: Census 2021
+#: at OA, LSOA 2021 and MSOA 2021 levels, ``oa_ward_lookup``, ``ward_weight_change``, ``traffic_filters``, and
+#: LSOA 2011 to ward weights by usual residents).
+STORE_FORMAT = 3
 
 #: CRS in which everything is measured, joined and stored (British National Grid).
 CRS_STORE = "EPSG:27700"
@@ -49,6 +51,8 @@ BOROUGH_CODE = "E09000030"
 BOROUGH_NAME = "Tower Hamlets"
 LONDON_CODE = "E12000007"
 ENGLAND_CODE = "E92000001"
+#: England and Wales, the Census 2021 comparator (stored at level ``"england"``, named "England and Wales").
+ENGLAND_WALES_CODE = "K04000001"
 
 #: Ward renames of 2022 (boundaries unchanged).
 OLD_WARD_NAMES = {"Bethnal Green": "Bethnal Green East", "St Peter's": "Bethnal Green West"}
@@ -66,6 +70,11 @@ TUBE_YEARS = tuple(range(2015, 2025))
 #: A point this close (metres) to another ward is reported as on the boundary with it: diffusion tubes
 #: and monitors stand on roads, and main roads are often ward boundaries (TH2 is 10 m from one).
 WARD_BOUNDARY_METRES = 25.0
+
+#: An Output Area "straddles" a ward boundary when more than this share of its area lies in wards other than
+#: its best-fit ward. The OA and ward files are generalised differently, so smaller shares are mostly drawing
+#: differences along shared edges. OAs are assigned whole to their best-fit ward whatever the share.
+OA_STRADDLE_SHARE = 0.05
 
 #: Relative tolerance for totals conserved across geography levels.
 CONSERVATION_TOLERANCE = 0.001

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import settings
 from ._util import first_line
 from .errors import SourceError, ThmapsError
 from .geo.localities import read_localities
-from .sources import air, boundaries, health, population, reference
+from .indicators.census import SPECS
+from .sources import air, boundaries, census, health, population, reference
 from .sources.registry import load_registry
 
 
@@ -110,6 +112,11 @@ def validate(source_dir: Path | None = None, localities_csv: Path | None = None)
             problems.append(Problem("imd2019", f"{len(absent)} Tower Hamlets LSOA(s) missing, e.g. {', '.join(absent[:3])}"))
     check("imd2019_denominators", population.read_imd_denominators)
     check_lsoas("laei_lsoa11", check("laei_lsoa11", air.read_laei_lsoa11))
+    for level in ("lsoa21", "msoa21"):
+        zones = check(f"laei_{level}", air.read_laei_zones, level)
+        if zones is not None and read_layers.get(level) is not None:
+            _same_codes(problems, f"laei_{level}", set(zones["code"]), set(read_layers[level]["code"]), level.upper())
+    _check_census(problems, check, read_layers)
     check("laei_boroughs", air.read_laei_boroughs)
     check("lsoa11_lsoa21_lookup", boundaries.read_lsoa11_lsoa21_lookup)
     check("no2_tubes", air.read_no2_tubes)
@@ -127,7 +134,11 @@ def validate(source_dir: Path | None = None, localities_csv: Path | None = None)
         if unknown:
             problems.append(Problem("codepoint", f"unknown ward code(s) {', '.join(unknown[:5])}"))
     check("s106_health", reference.read_s106_projects)
-    check("liveable_streets", reference.read_liveable_streets)
+    areas = check("liveable_streets", reference.read_liveable_streets)
+    if areas is not None and "Bethnal Green" not in set(areas["area"]):
+        problems.append(Problem("liveable_streets", "no area named 'Bethnal Green' to draw from the outline"))
+    check("liveable_streets_outline", reference.read_liveable_streets_outline)
+    check("liveable_streets_filters", reference.read_traffic_filters)
     for sid in ("fingertips_pm25", "fingertips_fuel_poverty"):
         table = check(sid, reference.read_fingertips, sid)
         if table is not None:
@@ -138,3 +149,35 @@ def validate(source_dir: Path | None = None, localities_csv: Path | None = None)
             if table.empty:
                 problems.append(Problem(sid, "no all-persons rows for Tower Hamlets, London or England"))
     return problems
+
+
+def _same_codes(problems: list, source_id: str, found: set, expected: set, what: str) -> None:
+    unknown, absent = sorted(found - expected), sorted(expected - found)
+    if unknown:
+        problems.append(Problem(source_id, f"{len(unknown)} {what} code(s) not in the boundaries, e.g. {', '.join(unknown[:3])}"))
+    if absent:
+        problems.append(Problem(source_id, f"{len(absent)} {what} code(s) of the boundaries missing, e.g. {', '.join(absent[:3])}"))
+
+
+def _check_census(problems: list, check, read_layers: dict) -> None:
+    """Census 2021 files: readable, the borough's OAs and LSOAs 2021, the category codes the indicators use."""
+    counts = check("census_oa_counts", census.read_counts)
+    percent = check("census_oa_percent", census.read_percent)
+    categories = check("census_categories", census.read_categories)
+    ew = check("census_ew", census.read_ew_percent)
+    check("census_oa_counts_london", partial(census.read_counts, london=True))
+    check("census_oa_percent_london", partial(census.read_percent, london=True))
+    oa21, lsoa21 = read_layers.get("oa21"), read_layers.get("lsoa21")
+    if counts is not None and oa21 is not None:
+        _same_codes(problems, "census_oa_counts", set(counts["oa21cd"]), set(oa21["code"]), "OA")
+    if counts is not None and lsoa21 is not None:
+        _same_codes(problems, "census_oa_counts", set(counts["lsoa21cd"]), set(lsoa21["code"]), "LSOA 2021")
+    if percent is not None and oa21 is not None:
+        _same_codes(problems, "census_oa_percent", set(percent["oa21cd"]), set(oa21["code"]), "OA")
+    needed = sorted({c for spec in SPECS for c in spec.categories})
+    for source_id, codes in (("census_oa_percent", None if percent is None else percent.columns),
+                             ("census_categories", None if categories is None else categories.index),
+                             ("census_ew", None if ew is None else ew.index)):
+        missing = [] if codes is None else [c for c in needed if c not in set(codes)]
+        if missing:
+            problems.append(Problem(source_id, f"missing category code(s) {', '.join(missing[:5])}"))

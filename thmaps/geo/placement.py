@@ -62,10 +62,29 @@ def locate_s106(projects: pd.DataFrame, facilities: gpd.GeoDataFrame, areas, loc
     return out
 
 
-def approximate_liveable_streets(areas: pd.DataFrame, wards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Liveable Streets areas approximated by the ward(s) they lie in (no scheme geometry is published).
+#: The Liveable Streets area drawn from the third party's approximate outline (the others: whole wards).
+OUTLINED_AREA = "Bethnal Green"
+OUTLINE_APPROXIMATION = ("Approximate outline hand-digitised by a third party, not an official boundary "
+                         "(emilemathieu/tower_hamlets_ltns, from the council's consultation documents)")
+WARD_APPROXIMATION = "Ward-level approximation: scheme boundary not published; footprint = whole ward(s) named"
+FILTER_PRECISION = ("approximate: located from the council's consultation documents by a third party "
+                    "(emilemathieu/tower_hamlets_ltns), not surveyed")
 
-    The ward assignment of each area is an assumption kept in ``boundaries/liveable_streets_wards.csv``.
+
+def approximate_liveable_streets(areas: pd.DataFrame, wards: gpd.GeoDataFrame,
+                                 outline: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """Liveable Streets areas: Bethnal Green from its approximate outline, the others by whole wards.
+
+    No scheme geometry is published. The Bethnal Green scheme (area ``"Bethnal Green"``) is drawn from
+    the outline a third party hand-digitised from the council's consultation documents when
+    ``outline`` is given; every other area is approximated by the ward(s) it lies in, an assumption
+    kept in ``thmaps/data/liveable_streets_wards.csv``.
+
+    Returns
+    -------
+    GeoDataFrame
+        The areas with ``ward_names``, ``match``, ``note``, ``footprint`` (``"outline"`` or ``"wards"``)
+        and ``approximation`` (in words), EPSG:27700.
     """
     mapping = pd.read_csv(settings.LIVEABLE_STREETS_WARDS_CSV, dtype=str)
     merged = areas.merge(mapping, on="area", how="left")
@@ -81,7 +100,31 @@ def approximate_liveable_streets(areas: pd.DataFrame, wards: gpd.GeoDataFrame) -
             raise SourceError(f"{settings.LIVEABLE_STREETS_WARDS_CSV.name}: unknown ward(s) {unknown}")
         geoms.append(by_name.loc[listed].geometry.union_all())
     out = gpd.GeoDataFrame(merged, geometry=geoms, crs=wards.crs)
-    out["approximation"] = "Ward-level approximation: scheme boundary not published; footprint = whole ward(s) named"
+    out["footprint"] = "wards"
+    out["approximation"] = WARD_APPROXIMATION
+    if outline is not None:
+        outlined = out["area"] == OUTLINED_AREA
+        if outlined.sum() != 1:
+            raise SourceError(f"Liveable Streets: expected one area named {OUTLINED_AREA!r} for the outline, "
+                              f"found {int(outlined.sum())}")
+        out.loc[outlined, "geometry"] = outline.to_crs(wards.crs).geometry.union_all()
+        out.loc[outlined, "footprint"] = "outline"
+        out.loc[outlined, "approximation"] = OUTLINE_APPROXIMATION
+        shape = out.loc[outlined].geometry.iloc[0]
+        # The wards it lies in (a 25 m inward buffer ignores edges drawn along a ward boundary road).
+        inside = sorted(wards.loc[wards.intersects(shape.buffer(-settings.WARD_BOUNDARY_METRES)), "name"])
+        out.loc[outlined, "ward_names"] = ";".join(inside)
+        out.loc[outlined, "match"] = "outline"
+        out.loc[outlined, "note"] = (f"Drawn from the approximate outline ({shape.area / 1e6:.2f} km², in "
+                                     f"{' and '.join(inside)}), not from whole wards")
+    return out
+
+
+def place_traffic_filters(filters: gpd.GeoDataFrame, areas, localities) -> gpd.GeoDataFrame:
+    """Traffic filters with the ward, LSOA and locality they stand in, and a precision note."""
+    out = assign_areas(filters, areas, localities)
+    out["location_precision"] = FILTER_PRECISION
+    out["filter_id"] = [f"TF{i + 1:02d}" for i in range(len(out))]
     return out
 
 

@@ -1,7 +1,9 @@
 """Indicator values: numerators and denominators at each source's own level, aggregation and comparators.
 
-Values reach wards from LSOAs through population-weighted apportionment
-(:func:`thmaps.geo.lsoa_ward_weights`), then localities and the borough by summing wards.
+LSOA 2011 values reach wards through population-weighted apportionment
+(:func:`thmaps.geo.lsoa_ward_weights`), then localities and the borough by summing wards. Census 2021
+values start at Output Areas and are summed up the 2021 geography and, whole OAs, to wards
+(:func:`aggregate_oa`).
 """
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ import pandas as pd
 
 from .. import settings
 from ..sources import AGE_BANDS, IMD_DOMAINS, LAEI_POLLUTANTS
+from . import census
 from .catalogue import CATALOGUE
-
 
 
 def _base(indicator_id: str, period: str, codes, numerator, denominator=None) -> pd.DataFrame:
@@ -90,7 +92,7 @@ def aggregate(base: pd.DataFrame, weights: pd.DataFrame, localities: pd.DataFram
     base : DataFrame
         ``indicator_id``, ``period``, ``area_code`` (LSOA 2011), ``numerator``, ``denominator``.
     weights : DataFrame
-        ``lsoa11cd``, ``ward_code``, ``weight`` from :func:`thmaps.geography.lsoa_ward_weights`.
+        ``lsoa11cd``, ``ward_code``, ``weight`` from :func:`thmaps.geo.lsoa_ward_weights`.
     localities : DataFrame
         ``ward_code``, ``locality_code``.
 
@@ -113,6 +115,68 @@ def aggregate(base: pd.DataFrame, weights: pd.DataFrame, localities: pd.DataFram
     borough = base.groupby(keys, as_index=False)[["numerator", "denominator"]].sum(min_count=1)
     borough = borough.assign(area_code=settings.BOROUGH_CODE, level="borough")
     return _finish(pd.concat([lsoa, ward, loc, borough], ignore_index=True))
+
+
+#: The levels Output Areas are summed to, and the column of ``members`` naming each OA's area there.
+OA_LEVELS = (("lsoa21", "lsoa21cd"), ("msoa21", "msoa21cd"), ("ward", "ward_code"), ("locality", "locality_code"))
+
+
+def aggregate_oa(base: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Sum Output Area numerators/denominators to LSOAs and MSOAs 2021, wards, localities and the borough.
+
+    Parameters
+    ----------
+    base : DataFrame
+        ``indicator_id``, ``period``, ``area_code`` (OA 2021), ``numerator``, ``denominator``.
+    members : DataFrame
+        One row per OA: ``oa21cd``, ``lsoa21cd``, ``msoa21cd``, ``ward_code`` (best fit, whole OA),
+        ``locality_code``.
+
+    Returns
+    -------
+    DataFrame
+        Rows at levels ``oa21``, ``lsoa21``, ``msoa21``, ``ward``, ``locality`` and ``borough`` with
+        ``value`` computed by each indicator's rule. Every OA is in exactly one area of each level, so
+        totals are conserved exactly.
+    """
+    keys = ["indicator_id", "period"]
+    merged = base.merge(members, left_on="area_code", right_on="oa21cd", how="left")
+    columns = [column for _, column in OA_LEVELS]
+    if merged[columns].isna().any().any():
+        lost = merged.loc[merged[columns].isna().any(axis=1), "area_code"].unique().tolist()
+        raise ValueError(f"Census 2021: {len(lost)} OA(s) without an LSOA, MSOA, ward or locality, e.g. {lost[:3]}")
+    frames = [base.assign(level="oa21")]
+    for level, column in OA_LEVELS:
+        summed = merged.groupby(keys + [column], as_index=False)[["numerator", "denominator"]].sum(min_count=1)
+        frames.append(summed.rename(columns={column: "area_code"}).assign(level=level))
+    borough = base.groupby(keys, as_index=False)[["numerator", "denominator"]].sum(min_count=1)
+    frames.append(borough.assign(area_code=settings.BOROUGH_CODE, level="borough"))
+    return _finish(pd.concat(frames, ignore_index=True))
+
+
+def census_values(counts: pd.DataFrame, percent: pd.DataFrame, members: pd.DataFrame, london_counts: pd.DataFrame,
+                  london_percent: pd.DataFrame, ew_percent: pd.Series) -> pd.DataFrame:
+    """Every Census 2021 indicator at every level, with the London and England-and-Wales comparators."""
+    return pd.concat([aggregate_oa(census.oa_values(counts, percent), members),
+                      _finish(census.london_values(london_counts, london_percent)),
+                      census.ew_values(ew_percent)], ignore_index=True)
+
+
+def laei_zone_values(zones: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """LAEI zone means as they are (LSOA 2021, MSOA 2021): no numerator or denominator, not re-aggregated.
+
+    Parameters
+    ----------
+    zones : dict
+        Level -> frame from :func:`thmaps.sources.read_laei_zones` (``code``, ``pollutant``, ``year``, ``mean``).
+    """
+    frames = []
+    for level, frame in zones.items():
+        part = frame[frame["pollutant"].isin(LAEI_POLLUTANTS)]
+        frames.append(pd.DataFrame({"indicator_id": "laei_" + part["pollutant"].str.lower(), "period": part["year"].astype(str),
+                                    "level": level, "area_code": part["code"], "value": part["mean"].astype(float),
+                                    "numerator": np.nan, "denominator": np.nan}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def point_counts(points: pd.DataFrame, indicator_id: str, period: str, value_column: str | None,
@@ -172,16 +236,23 @@ def fingertips_values(table: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     })
 
 
+#: LAEI zone summaries stored as they are, by level.
+LAEI_ZONE_SOURCES = {"lsoa21": "laei_lsoa21", "msoa21": "laei_msoa21"}
+
+
 def _row_source(indicator_id: str, period: str, level: str) -> str:
     """The sources behind one row: the dated source of its period, plus the weights used at its level."""
     indicator = CATALOGUE[indicator_id]
+    if indicator.base_level == "oa21":
+        return ";".join(census.row_sources(indicator_id, level))
     ids = [s for s in indicator.source_ids if s.endswith(str(period))] or list(indicator.source_ids)
-    if indicator.aggregation == "weighted_mean":
-        ids = [s for s in ids if s != "laei_boroughs"] + (["pop_mid2019"] if level in ("ward", "locality", "borough") else [])
+    if indicator_id.startswith("laei_"):
+        ids = [LAEI_ZONE_SOURCES[level]] if level in LAEI_ZONE_SOURCES else ["laei_lsoa11"]
+        ids += ["pop_mid2019"] if level in ("ward", "locality", "borough") else []
         if level == "london":
             ids = ["laei_boroughs", "london_lsoa11"]
     if level in ("ward", "locality") and indicator.base_level == "lsoa11":
-        ids += ["oa21", "oa21_ward_lookup"]
+        ids += ["oa21", "oa21_ward_lookup", "census_oa_counts"]
     if level in ("london", "london_lsoa11") and "london_lsoa11" not in ids and indicator.base_level == "lsoa11":
         ids.append("london_lsoa11")
     return ";".join(dict.fromkeys(ids))

@@ -1,9 +1,11 @@
 """The indicator catalogue: what each indicator is, its unit, direction, sources, periods and levels.
 
-Values reach wards from LSOAs through population-weighted apportionment
-(:func:`thmaps.geo.lsoa_ward_weights`), then localities and the borough by
-summing wards.  Every value is carried as a numerator and a denominator so that
-aggregation is one rule for all:
+LSOA 2011 values reach wards through population-weighted apportionment
+(:func:`thmaps.geo.lsoa_ward_weights`: Census 2021 usual residents of the Output Areas
+each LSOA holds), then localities and the borough by summing wards. Census 2021 values
+start at Output Areas, which nest in LSOAs and MSOAs 2021 and reach wards whole through
+the best-fit lookup (:mod:`thmaps.indicators.census`). Every value is carried as a
+numerator and a denominator so that aggregation is one rule for all:
 
 * ``sum`` (counts): numerator = count, no denominator; value = numerator.
 * ``weighted_mean`` (concentrations): numerator = population × value, denominator =
@@ -24,12 +26,21 @@ import pandas as pd
 from .._util import period_label as _period_label
 from ..errors import MapRequestError
 from ..sources import AGE_BANDS, IMD_DOMAINS, LAEI_POLLUTANTS, LAEI_YEARS
+from . import census as _census
 
+#: Levels of indicators built from LSOA 2011 values.
 LEVELS = ("lsoa11", "ward", "locality", "borough")
+#: Levels of Census 2021 indicators (built from Output Areas 2021).
+CENSUS_LEVELS = _census.LEVELS
+#: Small-area levels of the 2021 census geography.
+LEVELS_2021 = ("oa21", "lsoa21", "msoa21")
+#: Comparators. "england" holds England for most indicators and England and Wales (K04000001, named so in
+#: the indicators table) for Census 2021 indicators, the only national census figure in the bundle.
 COMPARATOR_LEVELS = ("london", "england")
 LEVEL_LABELS = {"lsoa11": "LSOA 2011", "ward": "Ward", "locality": "Locality", "borough": "Borough",
                 "london": "London", "england": "England", "practice": "GP practice",
-                "london_lsoa11": "London LSOA 2011"}
+                "london_lsoa11": "London LSOA 2011", "oa21": "Output Area 2021", "lsoa21": "LSOA 2021",
+                "msoa21": "MSOA 2021"}
 
 POP_WEIGHT_NOTE = "ONS mid-2019 LSOA population (assumption: the same weights for every LAEI year)"
 
@@ -53,6 +64,8 @@ class Indicator:
     national_deciles: bool = False
     comparators: tuple[str, ...] = field(default_factory=tuple)
     period_kind: str = "year"  # year | mid-year | month | census: how periods are said (see period_label)
+    base: str = ""             # the population the share or count is of (usual residents, households...)
+    counts_estimated: bool = False  # numerators are estimates (a rounded published share × base)
 
     def period_label(self, period) -> str:
         """A period of this indicator as a reader says it (``"mid-2020"``, ``"April 2026"``)."""
@@ -72,7 +85,8 @@ class Indicator:
 
 def _catalogue() -> list[Indicator]:
     items: list[Indicator] = []
-    apportion = ("LSOA 2011 values apportioned to wards by OA-count population shares; "
+    apportion = ("LSOA 2011 values apportioned to wards by the Census 2021 usual residents of the Output Areas "
+                 "each LSOA holds (each OA placed by its representative point, in its best-fit ward); "
                  "wards summed to localities and borough")
     pop_periods = ("2019", "2020")
     items.append(Indicator(
@@ -112,10 +126,13 @@ def _catalogue() -> list[Indicator]:
     for pollutant in LAEI_POLLUTANTS:
         items.append(Indicator(
             f"laei_{pollutant.lower()}", f"{names[pollutant]}, modelled annual mean (LAEI)", "µg/m³", "concentration",
-            "weighted_mean", True, ("laei_lsoa11", "laei_boroughs"), "lsoa11", tuple(str(y) for y in LAEI_YEARS), LEVELS,
-            "LSOA value: area-weighted mean of the LAEI 20 m grid. Wards, localities and borough: population-weighted "
-            f"mean with {POP_WEIGHT_NOTE}. London: the 33 LAEI borough means weighted by Census 2011 usual "
-            "residents (London LSOA boundary file); each borough mean is itself area-weighted.", comparators=("london",)))
+            "weighted_mean", True, ("laei_lsoa11", "laei_lsoa21", "laei_msoa21", "laei_boroughs"), "lsoa11",
+            tuple(str(y) for y in LAEI_YEARS), ("lsoa11", *LEVELS_2021[1:], *LEVELS[1:]),
+            "LSOA 2011, LSOA 2021 and MSOA 2021 values: area-weighted mean of the LAEI 20 m grid over each zone "
+            "(each from its own LAEI summary, not re-aggregated). Wards, localities and borough: population-weighted "
+            f"mean of the LSOA 2011 values with {POP_WEIGHT_NOTE}. London: the 33 LAEI borough means weighted by "
+            "Census 2011 usual residents (London LSOA boundary file); each borough mean is itself area-weighted.",
+            comparators=("london",)))
     items.append(Indicator(
         "gp_registered_patients", "Patients registered at GP practices located in the area", "patients", "count",
         "sum", None, ("gp_practices",), "practice", ("2026-04",), ("practice", "ward", "locality", "borough"),
@@ -134,7 +151,20 @@ def _catalogue() -> list[Indicator]:
         "fingertips_fuel_poverty", "Households in fuel poverty (LILEE, OHID Fingertips 93759)", "%", "share", "none",
         True, ("fingertips_fuel_poverty",), "borough", ("2019", "2020"), ("borough",),
         "Published at local authority level only; no ward or locality figure exists.", comparators=COMPARATOR_LEVELS))
+    items += [_census_indicator(spec) for spec in _census.SPECS]
     return items
+
+
+def _census_indicator(spec: _census.CensusSpec) -> Indicator:
+    """The catalogue entry of a Census 2021 indicator (see :mod:`thmaps.indicators.census`)."""
+    rule = spec.rule
+    kind = "count" if rule == "count" else "share"
+    aggregation = {"count": "sum", "exact": "share", "estimated": "share", "proxy": "weighted_mean"}[rule]
+    return Indicator(
+        spec.id, spec.title, spec.unit, kind, aggregation, spec.higher_is_worse, _census.source_ids(spec), "oa21",
+        (_census.PERIOD,), CENSUS_LEVELS, _census.method(spec),
+        comparators=("london", "england") if spec.categories else ("london",), period_kind="census",
+        base=spec.base, counts_estimated=rule == "estimated")
 
 
 CATALOGUE: dict[str, Indicator] = {i.id: i for i in _catalogue()}

@@ -19,7 +19,7 @@ SCHEMES = {
     "equal_interval": "Equal interval",
     "national_deciles": "National IMD deciles",
 }
-MAP_LEVELS = ("lsoa11", "ward", "locality", "london_lsoa11")
+MAP_LEVELS = ("oa21", "lsoa11", "lsoa21", "msoa21", "ward", "locality", "london_lsoa11")
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ class MapDescription:
         Indicator id from the catalogue.
     period : str, optional
         Period; default the latest the indicator has.
-    level : {"lsoa11", "ward", "locality", "london_lsoa11"}
-        Geography of the choropleth.  An LSOA-only decile indicator asked for at ward or
+    level : {"oa21", "lsoa11", "lsoa21", "msoa21", "ward", "locality", "london_lsoa11"}
+        Geography of the choropleth (Output Areas, LSOAs and MSOAs 2021 for Census 2021 and LAEI).  An LSOA-only decile indicator asked for at ward or
         locality level is mapped through its summary share (see :func:`resolve`).
     scheme : str, optional
         One of :data:`SCHEMES`; default: national deciles for IMD deciles, else quantiles

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from .. import settings, store
+from ..geo.apportion import straddle_note
 from ..geo.places import LOCALITY_NOTE, Extent
 from ..indicators.catalogue import LEVEL_LABELS, get as get_indicator
 from ..overlays import OVERLAYS
@@ -26,9 +27,15 @@ from .description import SCHEMES, MapDescription, resolve
 
 #: The boundary sources behind each map level (for attribution).
 LEVEL_SOURCES = {"lsoa11": ["lsoa11", "wards"], "ward": ["wards"], "locality": ["wards"],
-                 "london_lsoa11": ["london_lsoa11", "wards"]}
+                 "london_lsoa11": ["london_lsoa11", "wards"], "oa21": ["oa21", "oa21_ward_lookup", "wards"],
+                 "lsoa21": ["lsoa21", "oa21_ward_lookup", "wards"], "msoa21": ["msoa21", "oa21_ward_lookup", "wards"]}
 #: The store layer drawn at each map level.
-LEVEL_LAYERS = {"lsoa11": "lsoa11", "ward": "wards", "locality": "localities", "london_lsoa11": "london_lsoa11"}
+LEVEL_LAYERS = {"lsoa11": "lsoa11", "ward": "wards", "locality": "localities", "london_lsoa11": "london_lsoa11",
+                "oa21": "oa21", "lsoa21": "lsoa21", "msoa21": "msoa21"}
+#: How the classification note names all the areas of a level.
+LEVEL_PLURALS = {"lsoa11": "the borough's LSOAs", "ward": "the borough's wards", "locality": "the borough's localities",
+                 "london_lsoa11": "London's 4,835 LSOAs", "oa21": "the borough's Output Areas",
+                 "lsoa21": "the borough's LSOAs 2021", "msoa21": "the borough's MSOAs 2021"}
 
 
 @dataclass
@@ -94,7 +101,8 @@ def in_extent(areas: gpd.GeoDataFrame, level: str, extent: Extent) -> pd.Series:
         return areas["lad11cd"] == settings.BOROUGH_CODE if level == "london_lsoa11" else everything
     if extent.kind == "locality":
         return areas["locality"] == extent.locality.name
-    if level == "lsoa11":
+    if "main_ward_code" in areas.columns and level != "locality":
+        # Small areas (LSOAs, OAs, MSOAs) belong to the ward holding most of their people.
         return areas["main_ward_code"] == extent.code
     if level == "ward":
         return areas["code"] == extent.code
@@ -161,6 +169,19 @@ def place_labels(prepared: PreparedMap) -> gpd.GeoDataFrame:
                             geometry=points.to_numpy(), crs=loc.crs)
 
 
+def level_notes(indicator, level: str) -> list[str]:
+    """Notes a map needs because of how its values reached the level (estimated counts, OAs to wards)."""
+    notes = []
+    if indicator.base_level == "oa21":
+        if indicator.counts_estimated:
+            notes.append("Census 2021 shares are published rounded to 0.1%: counts recovered from them are estimates.")
+        if level in ("ward", "locality"):
+            notes.append(straddle_note(store.load_layer("oa_ward_lookup")))
+    if indicator.id.startswith("laei_") and level in ("lsoa21", "msoa21"):
+        notes.append("LAEI values by LSOA and MSOA 2021 are each zone's area-weighted mean of the 20 m grid.")
+    return notes
+
+
 def prepare(description: MapDescription) -> PreparedMap:
     """Resolve, join, rank and classify: the one object both renderers draw.
 
@@ -193,14 +214,13 @@ def prepare(description: MapDescription) -> PreparedMap:
         sources += OVERLAYS[key].sources
     sources = list(dict.fromkeys(sources))
     period = indicator.period_label(d.period)
-    vintages = "; ".join(f"{get_source(s).title.split(',')[0]} ({get_source(s).vintage})"
-                         for s in dict.fromkeys(indicator.source_ids))
-    plural = {"lsoa11": "the borough's LSOAs", "ward": "the borough's wards", "locality": "the borough's localities",
-              "london_lsoa11": "London's 4,835 LSOAs"}[d.level]
-    notes = [f"Classification: {SCHEMES[d.scheme]}, computed on all {plural}."]
+    vintages = "; ".join(dict.fromkeys(f"{get_source(s).title.split(',')[0]} ({get_source(s).vintage})"
+                                       for s in indicator.source_ids))
+    notes = [f"Classification: {SCHEMES[d.scheme]}, computed on all {LEVEL_PLURALS[d.level]}."]
     if d.indicator != description.indicator:
         notes.append(f"{get_indicator(description.indicator).title} is an LSOA figure; by "
                      f"{LEVEL_LABELS[d.level].lower()} it is summarised as: {indicator.title}.")
+    notes += level_notes(indicator, d.level)
     notes.append(LOCALITY_NOTE)
     notes += [OVERLAYS[key].note for key in d.overlays if OVERLAYS[key].note]
     prepared = PreparedMap(

@@ -15,8 +15,8 @@ def _key_source_ids() -> list[str]:
     ids: list[str] = []
     for indicator_id, period in KEY_INDICATORS:
         ids += source_ids_for(indicator_id, period)
-    # Apportionment and the locality outlines rest on the boundaries and the OA lookup.
-    ids += ["lsoa11", "wards", "oa21", "oa21_ward_lookup"]
+    # Apportionment and the locality outlines rest on the boundaries, the OA lookup and OA usual residents.
+    ids += ["lsoa11", "wards", "oa21", "oa21_ward_lookup", "census_oa_counts"]
     return list(dict.fromkeys(ids))
 
 

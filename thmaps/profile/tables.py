@@ -155,7 +155,8 @@ def key_indicators(locality: str) -> pd.DataFrame:
         elif indicator_id.startswith("gp_"):
             note = "Practices standing in the locality (spatial join); their patients may live elsewhere."
         elif indicator_id == "population":
-            note = "LSOA estimates apportioned to wards by Output Area counts; locality totals are not whole numbers."
+            note = ("LSOA estimates apportioned to wards by the Census 2021 usual residents of their Output Areas; "
+                    "locality totals are not whole numbers.")
         elif indicator_id.endswith(("_share_q1", "_share_d1")):
             note = "Residents (IoD mid-2015 denominators) in LSOAs in the most deprived national decile(s)."
         rows.append({

@@ -19,20 +19,37 @@ LAEI_POLLUTANTS = ("NO2", "PM25", "PM10")
 LAEI_YEARS = (2013, 2016, 2019)
 
 
-def read_laei_lsoa11(source_dir: Path | None = None) -> pd.DataFrame:
-    """LAEI area-weighted mean concentrations per LSOA 2011, long: lsoa11cd, pollutant, year, mean."""
-    source = get_source("laei_lsoa11")
+#: The LAEI zone summaries in the bundle: level -> (source id, code column).
+LAEI_ZONES = {"lsoa11": ("laei_lsoa11", "LSOA11CD"), "lsoa21": ("laei_lsoa21", "LSOA21CD"),
+              "msoa21": ("laei_msoa21", "MSOA21CD")}
+
+
+def read_laei_zones(level: str, source_dir: Path | None = None) -> pd.DataFrame:
+    """LAEI area-weighted mean concentrations per zone, long: ``code``, ``pollutant``, ``year``, ``mean``.
+
+    Parameters
+    ----------
+    level : {"lsoa11", "lsoa21", "msoa21"}
+        The zones of the summary file (LSOA 2011, LSOA 2021 or MSOA 2021).
+    """
+    source_id, code_column = LAEI_ZONES[level]
+    source = get_source(source_id)
     df = read_csv(source, source_dir)
     columns = [f"{p}-{y}-mean" for p in LAEI_POLLUTANTS for y in LAEI_YEARS]
-    require_columns(df, ["LSOA11CD"] + columns, source.path)
-    long = df.melt(id_vars="LSOA11CD", value_vars=columns, var_name="key", value_name="mean")
+    require_columns(df, [code_column] + columns, source.path)
+    long = df.melt(id_vars=code_column, value_vars=columns, var_name="key", value_name="mean")
     parts = long["key"].str.split("-", expand=True)
     return pd.DataFrame({
-        "lsoa11cd": long["LSOA11CD"].str.strip(),
+        "code": long[code_column].astype(str).str.strip(),
         "pollutant": parts[0],
         "year": parts[1].astype(int),
         "mean": numbers(long["mean"], "*-mean", source.path),
     })
+
+
+def read_laei_lsoa11(source_dir: Path | None = None) -> pd.DataFrame:
+    """LAEI area-weighted mean concentrations per LSOA 2011, long: lsoa11cd, pollutant, year, mean."""
+    return read_laei_zones("lsoa11", source_dir).rename(columns={"code": "lsoa11cd"})
 
 
 def read_laei_boroughs(source_dir: Path | None = None) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Postcodes (Code-Point Open 2014), the S106/CIL and Liveable Streets lists, and Fingertips exports."""
+"""Postcodes (Code-Point Open 2014), the S106/CIL and Liveable Streets lists (with the Bethnal Green outline and
+traffic filters), and Fingertips exports."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,10 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
+from ..errors import SourceError
 from .registry import get as get_source
-from ._common import normalise_postcode, points_from_xy, read_csv, require_columns
+from ._common import (check_bounds, first_line, normalise_postcode, points_from_xy, read_csv, require_columns,
+                      source_path)
 
 # --- postcodes
 
@@ -51,6 +54,35 @@ def read_liveable_streets(source_dir: Path | None = None) -> pd.DataFrame:
     require_columns(df, ["area", "phase", "planned_start", "status_notes"], source.path)
     return df.fillna("")
 
+
+def read_liveable_streets_outline(source_dir: Path | None = None) -> gpd.GeoDataFrame:
+    """The Bethnal Green low-traffic area as hand-digitised by a third party: one polygon, EPSG:27700.
+
+    Approximate, not an official boundary (the file says so in its ``precision`` property).
+    """
+    source = get_source("liveable_streets_outline")
+    path = source_path(source, source_dir)
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for corrupt files
+        raise SourceError(f"{source.path}: cannot be read as a vector file ({first_line(exc)})") from None
+    if len(gdf) != 1 or not gdf.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        raise SourceError(f"{source.path}: expected one polygon, found {len(gdf)} feature(s) "
+                          f"({', '.join(sorted(set(gdf.geom_type.astype(str))))})")
+    gdf = gdf.set_crs(source.crs, allow_override=True) if gdf.crs is None else gdf
+    check_bounds(gdf, source.path)
+    require_columns(gdf, ["scheme_area", "precision"], source.path)
+    return gdf.to_crs(settings.CRS_STORE)
+
+
+def read_traffic_filters(source_dir: Path | None = None) -> gpd.GeoDataFrame:
+    """Traffic filters of the Bethnal Green scheme, located by a third party: points in EPSG:27700."""
+    source = get_source("liveable_streets_filters")
+    df = read_csv(source, source_dir, dtype=str)
+    require_columns(df, ["location", "lat", "lon", "scheme_area", "source", "located_by"], source.path)
+    df = df.fillna("")
+    df["location"] = df["location"].str.strip()
+    return points_from_xy(df, "lon", "lat", source.crs, source.path)
 
 
 # --- Fingertips exports

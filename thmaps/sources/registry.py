@@ -68,13 +68,16 @@ def get(source_id: str) -> Source:
 
 
 def attribution_lines(source_ids) -> list[str]:
-    """Distinct attribution lines for the given sources, in first-seen order."""
+    """Distinct attribution lines for the given sources, in first-seen order.
+
+    A line that another line begins with is left out (the ONS line is the start of the ONS-and-OS one).
+    """
     lines: list[str] = []
     for sid in source_ids:
         line = get(sid).attribution
         if line not in lines:
             lines.append(line)
-    return lines
+    return [line for line in lines if not any(other != line and other.startswith(line) for other in lines)]
 
 
 def format_registry() -> str:

@@ -5,9 +5,11 @@ Layers (all geometry in EPSG:27700):
 * boundaries: ``wards``, ``lsoa11``, ``lsoa21``, ``msoa21``, ``oa21``, ``localities``, ``borough``,
   ``london_lsoa11`` (for London-wide maps), ``water`` (print background);
 * facilities: ``facilities`` (GP practices, hospitals, pharmacies, clinics);
-* overlays: ``s106_projects``, ``no2_tubes``, ``monitoring_sites``, ``liveable_streets``;
-* tables: ``indicators`` (long), ``indicator_catalogue``, ``lsoa_ward_weights``, ``locality_definition``,
-  ``postcodes``, ``sources``, ``build_info``.
+* overlays: ``s106_projects``, ``no2_tubes``, ``monitoring_sites``, ``liveable_streets``, ``traffic_filters``;
+* tables: ``indicators`` (long), ``indicator_catalogue``, ``lsoa_ward_weights``, ``oa_ward_lookup`` (each OA's
+  best-fit ward and how far it straddles a ward boundary), ``ward_weight_change`` (ward populations under the
+  old OA-count and the Census 2021 usual-resident weights), ``locality_definition``, ``postcodes``, ``sources``,
+  ``build_info``.
 
 The embedded backend is one GeoPackage (:mod:`thmaps.store.geopackage`) at
 :func:`thmaps.settings.store_path`. Only :mod:`thmaps.build` writes it; maps, profiles and reports
@@ -24,8 +26,10 @@ from ..errors import StoreMissingError, StoreOutdatedError, ThmapsError
 from . import geopackage
 
 SPATIAL_LAYERS = ("wards", "lsoa11", "lsoa21", "msoa21", "oa21", "localities", "borough", "london_lsoa11", "water",
-                  "facilities", "s106_projects", "no2_tubes", "monitoring_sites", "liveable_streets", "postcodes")
-TABLE_LAYERS = ("indicators", "indicator_catalogue", "lsoa_ward_weights", "locality_definition", "sources", "build_info")
+                  "facilities", "s106_projects", "no2_tubes", "monitoring_sites", "liveable_streets", "traffic_filters",
+                  "postcodes")
+TABLE_LAYERS = ("indicators", "indicator_catalogue", "lsoa_ward_weights", "oa_ward_lookup", "ward_weight_change",
+                "locality_definition", "sources", "build_info")
 LAYERS = SPATIAL_LAYERS + TABLE_LAYERS
 
 

@@ -40,8 +40,8 @@ from ...errors import PrintError
 from ...overlays import OVERLAYS, symbol_sizes
 from ..prepare import PreparedMap, place_labels
 from .legend import Swatch, draw_block, layout_columns, legend_blocks, measure_blocks
-from .style import (AREA_EDGE, BOROUGH_EDGE, BOROUGH_WIDTH, CONTEXT_COLOUR, EXTENT_EDGE, EXTENT_WIDTH,
-                    LOCALITY_EDGE, LOCALITY_WIDTH, WATER_COLOUR, area_style, scatter_style)
+from .style import (AREA_EDGE, AREA_LINE_WIDTHS, BOROUGH_EDGE, BOROUGH_WIDTH, CONTEXT_COLOUR, EXTENT_EDGE,
+                    EXTENT_WIDTH, LOCALITY_EDGE, LOCALITY_WIDTH, WATER_COLOUR, area_style, scatter_style)
 from .text import LOCK, MUTED_TEXT, PT_MM, RC, TEXT_COLOUR, line_mm, put_text, text_width_mm, wrap_text
 
 #: Paper sizes in millimetres (short side, long side).
@@ -153,7 +153,7 @@ def _draw_map(ax, prepared: PreparedMap, scale: float, layout: PrintLayout) -> N
 
     inside = areas[areas["in_extent"]]
     area_pc, kept = _polygon_collection(inside.geometry, facecolors=list(inside["colour"]), edgecolor=AREA_EDGE,
-                                        linewidth=0.35 if prepared.description.level == "lsoa11" else 0.6, zorder=3)
+                                        linewidth=AREA_LINE_WIDTHS.get(prepared.description.level, 0.6), zorder=3)
     area_pc.set_gid("thmaps-areas")
     ax.add_collection(area_pc)
     layout.area_codes = [inside["code"].iloc[i] for i in kept]

@@ -8,6 +8,8 @@ from ...overlays import Symbol
 WATER_COLOUR = "#cfe3f1"
 CONTEXT_COLOUR = "#efefef"
 AREA_EDGE = "#ffffff"
+#: Width (points) of the white lines between areas, by map level: thinner for small areas (default 0.6).
+AREA_LINE_WIDTHS = {"oa21": 0.2, "lsoa11": 0.35, "lsoa21": 0.35, "msoa21": 0.5}
 LOCALITY_EDGE = "#383838"
 BOROUGH_EDGE = "#000000"
 EXTENT_EDGE = "#08306b"
