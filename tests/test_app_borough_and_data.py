@@ -9,6 +9,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from thmaps import maps
+from thmaps.indicators import CATALOGUE
 from thmaps.maps import web
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +140,7 @@ def test_data_page_lists_sources_localities_and_methods():
     at = run(DATA_PAGE)
     assert_clean(at)
     sources = frame_with(at, "rows_in_store")
-    assert len(sources) == 26
+    assert len(sources) == 36
     assert {"publisher", "vintage", "licence", "attribution", "geography", "url"} <= set(sources.columns)
     assert sources.set_index("id").loc["lsoa11", "rows_in_store"] == 144
     assert sources.set_index("id").loc["gp_practices", "rows_in_store"] == 30
@@ -148,7 +149,7 @@ def test_data_page_lists_sources_localities_and_methods():
         ["North West", "North East", "South West", "South East"])
     assert any("not an official boundary" in w.value and "thmaps/data/localities.csv" in w.value for w in at.warning)
     catalogue = frame_with(at, "aggregation")
-    assert len(catalogue) == 32 and {"kind", "method", "levels"} <= set(catalogue.columns)
+    assert len(catalogue) == len(CATALOGUE) == 57 and {"kind", "method", "levels"} <= set(catalogue.columns)
     weights = frame_with(at, "weight")
     assert weights["lsoa11cd"].nunique() == 144
     assert weights.groupby("lsoa11cd")["weight"].sum().round(9).eq(1).all()

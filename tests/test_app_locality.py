@@ -77,7 +77,8 @@ def test_every_locality_renders(name):
 def test_ward_ranking_follows_the_chosen_indicator():
     at = run_page("South West")
     first = frame_with(at, "borough rank")
-    assert first["ward"].iloc[0] == "Shadwell"   # most residents in the most deprived 20%
+    # Most residents in the most deprived 20% (Census 2021 resident weights: 50.6% St Dunstan's, 47.2% Shadwell).
+    assert first["ward"].iloc[0] == "St Dunstan's"
     for indicator in ("laei_no2", "health_share_q1", "pct_65_plus"):
         at.selectbox(key="ranking_indicator").select(indicator).run()
         assert_clean(at)
@@ -111,7 +112,7 @@ def test_map_shows_the_locality_with_its_practices_projects_and_tubes():
     assert len(expected.overlays["gp_practices"]) == 8
     shown = web.area_features(page)
     inside = expected.areas[expected.areas["in_extent"]]
-    assert len(inside) == 41  # the South East's LSOAs (by representative point), not all 144
+    assert len(inside) == 40  # the South East's LSOAs (by most residents), not all 144
     assert sorted(f["properties"]["code"] for f in shown) == sorted(inside["code"])
     for key in ("gp_practices", "s106", "no2_tubes"):
         assert page.count(f'class=\\"thmaps-{key}\\"') == len(expected.overlays[key]), key

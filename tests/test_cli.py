@@ -16,7 +16,7 @@ def run(*args, env=None):
 def test_sources_lists_every_dataset_with_licence_and_url():
     result = run("sources")
     assert result.returncode == 0
-    assert result.stdout.count("\n  url:") == 26
+    assert result.stdout.count("\n  url:") == 36
     assert "English Indices of Deprivation 2019, MHCLG, Open Government Licence v3.0." in result.stdout
     assert "https://digital.nhs.uk/data-and-information/publications/statistical/patients-registered-at-a-gp-practice" in result.stdout
 

@@ -49,8 +49,8 @@ def test_denominators_conserved_and_borough_is_weighted_mean_of_wards(table, ind
         assert wards["denominator"].sum() == pytest.approx(borough["denominator"], rel=settings.CONSERVATION_TOLERANCE)
         recomputed = (wards["value"] * wards["denominator"]).sum() / wards["denominator"].sum()
         assert recomputed == pytest.approx(borough["value"], rel=1e-9)
-        lo, hi = sel.loc[sel.level == "lsoa11", "value"].min(), sel.loc[sel.level == "lsoa11", "value"].max()
-        assert lo - 1e-9 <= borough["value"] <= hi + 1e-9
+        base = sel[sel.level == CATALOGUE[indicator].base_level]["value"]
+        assert base.min() - 1e-9 <= borough["value"] <= base.max() + 1e-9
 
 
 def test_age_bands_sum_to_population_at_every_level(table):
@@ -102,9 +102,10 @@ def test_every_row_has_source_and_unit(table):
     assert table["source_id"].str.len().gt(0).all() and table["unit"].str.len().gt(0).all()
     sources = table[(table.indicator_id == "population") & (table.period == "2019")].groupby("level")["source_id"].first()
     assert sources["lsoa11"] == sources["borough"] == "pop_mid2019"
-    assert sources["ward"] == "pop_mid2019;oa21;oa21_ward_lookup"  # apportionment inputs are cited too
+    # Apportionment inputs are cited too: the OAs, their best-fit wards and their Census 2021 residents.
+    assert sources["ward"] == "pop_mid2019;oa21;oa21_ward_lookup;census_oa_counts"
     laei = table[(table.indicator_id == "laei_no2") & (table.period == "2019")].groupby("level")["source_id"].first()
-    assert laei["ward"] == "laei_lsoa11;pop_mid2019;oa21;oa21_ward_lookup" and laei["london"] == "laei_boroughs;london_lsoa11"
+    assert laei["ward"] == "laei_lsoa11;pop_mid2019;oa21;oa21_ward_lookup;census_oa_counts" and laei["london"] == "laei_boroughs;london_lsoa11"
 
 
 def test_catalogue_stored_with_method_for_every_indicator():

@@ -39,11 +39,14 @@ def test_every_overlay_is_drawn_in_the_same_colours_on_screen_and_on_paper(every
         frame = everything.overlays[key]
         assert len(frame), key
         if overlay.is_area:
-            symbol = next(iter(overlay.symbols.values()))
-            edges = {to_hex(c) for c in drawn[f"thmaps-{key}"].get_edgecolor()}
-            assert edges == {symbol.edge}, key
             page = m.get_root().render()
-            assert f'"color": "{symbol.edge}"' in page and '"dashArray": "6 4"' in page
+            categories = overlay.categories(frame)
+            for category in set(categories):
+                symbol = overlay.symbols[category]
+                edges = {to_hex(c) for c in drawn[f"thmaps-{key}-{category}"].get_edgecolor()}
+                assert edges == {symbol.edge}, (key, category)
+                assert len(drawn[f"thmaps-{key}-{category}"].get_paths()) == int((categories == category).sum())
+                assert f'"color": "{symbol.edge}"' in page and '"dashArray": "6 4"' in page
             continue
         # Web: each point filled with its category's symbol fill.
         categories = overlay.categories(frame)
@@ -81,7 +84,8 @@ def test_closed_and_not_judged_have_legend_rows_on_both(everything):
     assert "Not judged (no mean, or a suspect month)" in [label for label, _, _ in tubes]
     legend = next(c for c in web.render(everything)._children.values() if isinstance(c, web.Legend))
     from thmaps.maps.printing.legend import legend_blocks
-    printed = [row.label for block in legend_blocks(everything, 1.0) for row in block.rows]
+    blocks = legend_blocks(everything, 1.0)
+    printed = [block.title for block in blocks] + [row.label for block in blocks for row in block.rows]
     for key in ALL:
         title, entries = legend_entries(OVERLAYS[key], everything.overlays[key], 2024)
         assert title in printed

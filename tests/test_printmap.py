@@ -141,7 +141,7 @@ def test_svg_holds_text(sw_map):
     for label in sw_map.labels:
         assert label in texts
     assert _words(sw_map.attributions[0]) in texts
-    assert "Liveable Streets area (approximate: whole wards)" in texts
+    assert "Scheme area approximated by whole wards (no boundary published)" in texts
     assert float(root.attrib["width"].removesuffix("pt")) == pytest.approx(841.89, abs=1)
     assert float(root.attrib["height"].removesuffix("pt")) == pytest.approx(595.28, abs=1)
 

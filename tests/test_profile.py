@@ -123,7 +123,7 @@ def test_locality_comparisons_use_wilson_intervals_where_they_exist():
         assert (row["vs borough"] == "similar") == inside
         assert "Wilson" in row["comparison method"]
     no2 = profile.key_indicators("SW").set_index("indicator_id").loc["laei_no2"]
-    assert no2["locality value"] == pytest.approx(35.47, abs=0.01) and no2["vs borough"] == "worse"
+    assert no2["locality value"] == pytest.approx(35.50, abs=0.01) and no2["vs borough"] == "worse"
     assert "rule of thumb" in no2["comparison method"]   # modelled concentrations: no interval
     counts = profile.key_indicators("SW").set_index("indicator_id")
     assert (counts.loc[["population", "gp_registered_patients", "gp_practices"], "vs borough"] == "not compared").all()
@@ -150,7 +150,7 @@ def test_ward_ranking():
     sw = profile.ward_ranking("SW", "imd_decile")   # decile -> its ward summary
     assert sw["indicator_id"].unique().tolist() == ["imd_share_q1"]
     assert len(sw) == 5
-    assert sw.iloc[0]["ward"] == "Shadwell" and sw.iloc[0]["locality rank"] == 1
+    assert sw.iloc[0]["ward"] == "St Dunstan's" and sw.iloc[0]["locality rank"] == 1   # 50.6% (Shadwell 47.2%)
     assert sw["value"].is_monotonic_decreasing
     assert sw.attrs["rank_note"].startswith("Rank 1 = worst")
     all_wards = pd.concat([profile.ward_ranking(c, "laei_no2") for c in CODES])

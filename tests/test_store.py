@@ -9,7 +9,7 @@ from thmaps import settings, store, builder, errors
 EXPECTED_COUNTS = {
     "wards": 20, "lsoa11": 144, "lsoa21": 169, "msoa21": 34, "oa21": 913, "localities": 4, "borough": 1,
     "london_lsoa11": 4835, "monitoring_sites": 2, "s106_projects": 5, "liveable_streets": 11,
-    "locality_definition": 20, "sources": 26, "indicator_catalogue": 32,
+    "locality_definition": 20, "sources": 36, "indicator_catalogue": 57,
 }
 
 
@@ -90,7 +90,11 @@ def test_s106_precision_recorded():
 
 def test_liveable_streets_labelled_approximate():
     ls = store.load_layer("liveable_streets")
-    assert ls["approximation"].str.contains("approximation").all()
+    # Bethnal Green has an approximate outline (third party); every other scheme is a whole-ward approximation.
+    outline = ls["area"] == "Bethnal Green"
+    assert ls.loc[outline, "approximation"].str.startswith("Approximate outline").all()
+    assert ls.loc[~outline, "approximation"].str.contains("Ward-level approximation").all()
+    assert abs(ls.loc[outline].geometry.iloc[0].area / 1e6 - 0.86) < 0.05
     bow = ls[ls["area"] == "Bow"].geometry.iloc[0]
     wards = store.load_layer("wards").set_index("name")
     assert bow.symmetric_difference(wards.loc[["Bow East", "Bow West"]].geometry.union_all()).area < 1.0

@@ -285,6 +285,11 @@ def _all(frame, tube_year=None):
     return frame
 
 
+def _outline_or_wards(frame: pd.DataFrame) -> pd.Series:
+    outline = frame["approximation"].fillna("").astype(str).str.startswith("Approximate outline")
+    return pd.Series(np.where(outline, "outline", "wards"), index=frame.index)
+
+
 def _tube_status(frame: pd.DataFrame) -> pd.Series:
     return frame["objective_status"].fillna("not judged")
 
@@ -332,9 +337,11 @@ _REGISTRY = (
             _describe_site, legend_title="Automatic monitoring sites ({n})"),
     Overlay("liveable_streets", "Liveable Streets areas (approximate)", "liveable_streets",
             ("liveable_streets", "liveable_streets_outline"), _all,
-            {"approximate": Symbol("Liveable Streets area (approximate: Bethnal Green outline, others whole wards)",
-                                   "area", "#4d4d4d", "#4d4d4d", edge_width=2.0, dashed=True, fill_opacity=0.06)},
-            _describe_liveable,
+            {"outline": Symbol("Scheme area, approximate outline (third party; Bethnal Green)", "area", "#3f007d",
+                               "#3f007d", edge_width=2.2, dashed=True, fill_opacity=0.10),
+             "wards": Symbol("Scheme area approximated by whole wards (no boundary published)", "area", "#4d4d4d",
+                             "#4d4d4d", edge_width=1.6, dashed=True, fill_opacity=0.04)},
+            _describe_liveable, category=_outline_or_wards,
             note="No Liveable Streets scheme boundary is published. Bethnal Green is drawn from an approximate "
                  "outline hand-digitised by a third party (not an official boundary); the other areas are "
                  "approximated by the whole wards they lie in.",

@@ -181,9 +181,13 @@ def _draw_overlays(ax, prepared: PreparedMap, scale: float, water) -> None:
         if overlay.is_area:
             # Wards reach the middle of the Thames: draw approximate areas on the land only.
             land = frame.geometry.difference(water.geometry.union_all())
-            pc, _ = _polygon_collection(land, zorder=4, **area_style(next(iter(overlay.symbols.values())), scale))
-            pc.set_gid(f"thmaps-{key}")
-            ax.add_collection(pc)
+            categories = overlay.categories(frame)
+            for category, symbol in overlay.symbols.items():
+                chosen = (categories == category).to_numpy()
+                if chosen.any():
+                    pc, _ = _polygon_collection(land[chosen], zorder=4, **area_style(symbol, scale))
+                    pc.set_gid(f"thmaps-{key}-{category}")
+                    ax.add_collection(pc)
             continue
         pts = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
         categories = overlay.categories(pts).to_numpy()

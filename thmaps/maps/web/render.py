@@ -99,20 +99,23 @@ def _point_overlay(overlay: Overlay, frame: gpd.GeoDataFrame, d) -> PointLayer:
 
 
 def _area_overlay(overlay: Overlay, frame: gpd.GeoDataFrame, tube_year: int) -> folium.FeatureGroup:
-    """An overlay of areas (Liveable Streets), dashed and lightly filled as its symbol says."""
-    symbol = next(iter(overlay.symbols.values()))
+    """An overlay of areas (Liveable Streets): each area outlined and lightly filled as its symbol says."""
     source = _source_note(overlay)
     web = web_geometry(frame, [c for c in frame.columns if c != frame.geometry.name])
     described = [overlay.describe(row, tube_year) for _, row in web.iterrows()]
     web["tip"] = [_tooltip(title, rows[:1]) for title, rows in described]
     web["popup"] = [_popup(title, rows, source) for title, rows in described]
+    web["cat"] = overlay.categories(web).to_numpy()
     # Only escaped HTML travels: branca compiles this script again as a Jinja template.
-    data = feature_collection(web, ("tip", "popup"))
-    style = {"color": symbol.edge, "weight": symbol.edge_width, "dashArray": "6 4" if symbol.dashed else None,
-             "fillColor": symbol.fill, "fillOpacity": symbol.fill_opacity, "className": f"thmaps-{overlay.key}"}
+    data = feature_collection(web, ("tip", "popup", "cat"))
+    styles = {key: {"color": symbol.edge, "weight": symbol.edge_width, "dashArray": "6 4" if symbol.dashed else None,
+                    "fillColor": symbol.fill, "fillOpacity": symbol.fill_opacity,
+                    "className": f"thmaps-{overlay.key}"}
+              for key, symbol in overlay.symbols.items()}
     group = folium.FeatureGroup(name=escape_html(overlay.label), show=True)
     folium.GeoJson(
-        data, name=escape_html(overlay.label), control=False, style_function=lambda f: dict(style),
+        data, name=escape_html(overlay.label), control=False,
+        style_function=lambda f: dict(styles[f["properties"]["cat"]]),
         on_each_feature=folium.JsCode(
             "function (f, l) { l.bindTooltip(f.properties.tip, {sticky: true}).bindPopup(f.properties.popup, "
             "{maxWidth: 320}); }"),
