@@ -10,7 +10,7 @@ import streamlit as st
 from thmaps import settings
 from thmaps.errors import ThmapsError
 from thmaps.indicators import CATALOGUE, LEVEL_LABELS, levels_of
-from thmaps.maps import SCHEMES, MapDescription, default_scheme, resolve
+from thmaps.maps import MAP_LEVELS, SCHEMES, MapDescription, default_scheme, resolve
 from thmaps.overlays import OVERLAYS
 from thmaps.safetext import escape_markdown
 from thmaps.sources import get as get_source
@@ -19,8 +19,8 @@ from webapp import ui
 ui.require_store()
 version = ui.store_version()
 
-#: London LSOAs give national deciles London-wide context (IMD and its domains only).
-PAGE_LEVELS = ("lsoa11", "ward", "locality", "london_lsoa11")
+#: Every map level; London LSOAs give national deciles London-wide context (IMD and its domains only).
+PAGE_LEVELS = MAP_LEVELS
 
 
 def borough_only_table(indicator_ids) -> pd.DataFrame:

@@ -83,34 +83,81 @@ except Exception as exc:
 
 # --------------------------------------------------------------------------- wards
 st.header("Wards ranked")
+COMPARATOR_CHOICES = {"borough": "Tower Hamlets", "london": "London", "england": "England"}
 rank_options = profile.ranking_indicators()
 rank_ids = list(rank_options)
-rank_indicator = st.selectbox("Rank the wards on", rank_ids, index=rank_ids.index("imd_share_q1"),
-                              format_func=rank_options.get, key="ranking_indicator")
+left, right = st.columns([3, 2])
+rank_indicator = left.selectbox("Rank the wards on", rank_ids, index=rank_ids.index("imd_share_q1"),
+                                format_func=rank_options.get, key="ranking_indicator")
+comparator = right.radio("Compare with", list(COMPARATOR_CHOICES), format_func=COMPARATOR_CHOICES.get,
+                         horizontal=True, key="comparator",
+                         help="An area is better, similar or worse than the comparator by whether the comparator "
+                              "lies inside the area's 95% interval (Fingertips' rule); without an interval, by a "
+                              "labelled rule of thumb. For Census 2021 'England' is England and Wales.")
 try:
-    ranking = profile.ward_ranking(code, rank_indicator)
+    ranking = profile.ward_ranking(code, rank_indicator, comparator=comparator)
+    verdict = f"vs {profile.COMPARATORS[comparator]}"
+    comparator_value = ranking[f"{profile.COMPARATORS[comparator]} value"].iloc[0] \
+        if comparator != "borough" else ranking["borough value"].iloc[0]
     unit = ranking["unit"].iloc[0]
+    y = alt.Y("ward:N", sort=alt.EncodingSortField("locality rank", order="ascending"), title=None)
     bars = alt.Chart(ranking).mark_bar().encode(
-        x=alt.X("value:Q", title=f"{ranking['indicator'].iloc[0]} ({unit}), {ranking['period'].iloc[0]}"),
-        y=alt.Y("ward:N", sort=alt.EncodingSortField("locality rank", order="ascending"), title=None),
-        color=alt.Color("vs borough:N", title="vs borough",
+        x=alt.X("value:Q", title=f"{ranking['indicator'].iloc[0]} ({unit}), {ranking['period'].iloc[0]}"), y=y,
+        color=alt.Color(f"{verdict}:N", title=verdict,
                         scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values()))),
-        tooltip=["ward", alt.Tooltip("value:Q", format=",.2f"), "borough rank", "wards in borough", "vs borough"],
+        tooltip=["ward", alt.Tooltip("value:Q", format=",.2f"), alt.Tooltip("lower 95%:Q", format=",.2f"),
+                 alt.Tooltip("upper 95%:Q", format=",.2f"), "borough rank", "wards in borough", verdict],
     )
-    rule = alt.Chart(pd.DataFrame({"borough": [ranking["borough value"].iloc[0]]})).mark_rule(
-        color="black", strokeDash=[4, 3]).encode(x="borough:Q")
-    st.altair_chart(bars + rule, width="stretch")
-    st.caption(escape_markdown(f"Dashed line: Tower Hamlets value. {ranking.attrs['rank_note']} Borough rank is out "
-                               f"of {int(ranking['wards in borough'].iloc[0])} wards. "
-                               f"Method: {ranking.attrs['method']} "
-                               f"Compared with the borough: {ranking.attrs['comparison_method']}."))
+    # 95% confidence intervals as error bars (absent where no interval applies).
+    errors = alt.Chart(ranking.dropna(subset=["lower 95%", "upper 95%"])).mark_rule(color="#252525").encode(
+        x="lower 95%:Q", x2="upper 95%:Q", y=y)
+    layers = bars + errors
+    if pd.notna(comparator_value):
+        layers += alt.Chart(pd.DataFrame({"comparator": [comparator_value]})).mark_rule(
+            color="black", strokeDash=[4, 3]).encode(x="comparator:Q")
+    st.altair_chart(layers, width="stretch")
+    st.caption(escape_markdown(
+        f"Black lines: each ward's 95% confidence interval (where one applies). Dashed line: "
+        f"{COMPARATOR_CHOICES[comparator]} value{'' if pd.notna(comparator_value) else ' (not in the store)'}. "
+        f"{ranking.attrs['rank_note']} Borough rank is out of {int(ranking['wards in borough'].iloc[0])} wards. "
+        f"Method: {ranking.attrs['method']} Compared with {COMPARATOR_CHOICES[comparator]}: "
+        f"{ranking.attrs['comparison_method']}."))
     st.dataframe(ranking[["ward", "value", "lower 95%", "upper 95%", "unit", "period", "locality rank",
-                          "borough rank", "vs borough"]],
+                          "borough rank", verdict]],
                  hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.2f")
                                 for c in ("value", "lower 95%", "upper 95%")})
 except Exception as exc:
     ui.problem("the ward ranking", exc)
+
+# --------------------------------------------------------------------------- health
+st.header("Residents' health (Census 2021)")
+try:
+    health = profile.ward_health(code)
+    verdict = f"vs {profile.COMPARATORS[comparator]}"
+    symbols = {"worse": "▲", "better": "▼", "similar": "≈", "higher": "↑", "lower": "↓"}
+    health["cell"] = [f"{v:.1f}% {symbols.get(w, '')}".strip() for v, w in zip(health["value"], health[verdict])]
+    matrix = health.pivot(index="area", columns="indicator", values="cell").reindex(
+        list(dict.fromkeys(health["area"])))[list(dict.fromkeys(health["indicator"]))]
+    comparators = health.drop_duplicates("indicator").set_index("indicator")[
+        f"{profile.COMPARATORS[comparator]} value"]
+    matrix.loc[COMPARATOR_CHOICES[comparator] if comparator != "england" else profile.ENGLAND_LABEL] = [
+        "–" if pd.isna(v) else f"{v:.1f}%" for v in comparators.reindex(matrix.columns)]
+    st.dataframe(matrix, width="stretch")
+    st.caption(escape_markdown(
+        f"Share of residents (households for overcrowding), Census 2021 (21 March 2021). ▲ worse, ▼ better, "
+        f"≈ similar than {COMPARATOR_CHOICES[comparator]} by each area's 95% Wilson interval (the last row); "
+        "counts behind the shares are recovered from rounded OA percentages, so they are estimates. Unpaid care "
+        "has no count in the bundle (a share of residents aged 5+): it is compared by the labelled rule of thumb. "
+        "For Census 2021, 'England' is England and Wales as published. Source: Office for National Statistics, "
+        "Census 2021, Open Government Licence v3.0."))
+    detail = health[["indicator", "area", "value", "lower 95%", "upper 95%", verdict, "method"]]
+    with st.expander("Values with their 95% intervals"):
+        st.dataframe(detail, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.2f")
+                                    for c in ("value", "lower 95%", "upper 95%")})
+except Exception as exc:
+    ui.problem("residents' health", exc)
 
 # --------------------------------------------------------------------------- practices
 st.header("GP practices")

@@ -84,6 +84,29 @@ if weights is not None:
     split = weights.groupby("lsoa11cd").size()
     st.caption(f"{weights['lsoa11cd'].nunique()} LSOAs, {len(weights)} LSOA-ward pairs: {int((split > 1).sum())} "
                f"LSOAs are split between two or more wards.")
+st.subheader("Ward populations before and after the Census 2021 weights")
+st.write("The mid-2020 population of each ward with the older weights (each OA counted once) and with Census 2021 "
+         "usual residents as weights. Both columns sum to the borough's 331,969 (ONS mid-2020 estimate): only the "
+         "split between wards changes.")
+show_table("ward_weight_change", ["ward_name", "population_2020_oa_count_weights", "population_2020_resident_weights",
+                                  "difference", "difference_pct"],
+           column_config={"ward_name": st.column_config.TextColumn("ward"),
+                          "population_2020_oa_count_weights": st.column_config.NumberColumn(
+                              "before (OA-count weights)", format="%,.0f"),
+                          "population_2020_resident_weights": st.column_config.NumberColumn(
+                              "after (Census 2021 resident weights)", format="%,.0f"),
+                          "difference": st.column_config.NumberColumn(format="%+,.0f"),
+                          "difference_pct": st.column_config.NumberColumn("difference (%)", format="%+.1f")})
+st.subheader("Output Areas 2021 and wards")
+lookup = show_table("oa_ward_lookup", ["oa21cd", "ward_name", "share_outside", "straddles", "usual_residents",
+                                       "method"],
+                    column_config={"share_outside": st.column_config.NumberColumn(
+                        "area outside its ward", format="percent")})
+if lookup is not None:
+    st.caption(f"{len(lookup)} Output Areas, each assigned whole to its ONS best-fit ward (totals conserved exactly); "
+               f"{int(lookup['straddles'].astype(bool).sum())} have more than "
+               f"{settings.OA_STRADDLE_SHARE:.0%} of their area in another ward (a straddling OA's residents all count "
+               "in its best-fit ward).")
 
 # --------------------------------------------------------------------------- approximations
 st.header("Approximations in the overlays")

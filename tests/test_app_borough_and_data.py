@@ -169,4 +169,4 @@ def test_london_lsoa_level_draws_all_london_with_national_deciles():
     # Only IMD and its domains have London-wide LSOA figures: NO2 offers no London LSOA level.
     at.selectbox(key="indicator").set_value("laei_no2").run()
     assert_clean(at)
-    assert at.selectbox(key="level").options == ["LSOA 2011", "Ward", "Locality"]
+    assert at.selectbox(key="level").options == ["LSOA 2011", "LSOA 2021", "MSOA 2021", "Ward", "Locality"]

@@ -1,0 +1,66 @@
+"""Residents' health in a locality's wards (Census 2021), against the borough, London and England and Wales."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import settings, store
+from ..geo.places import Locality
+from ..indicators.catalogue import get as get_indicator
+from ..indicators.compare import compare
+from .tables import COMPARATORS, LOWER, UPPER, _comparator_values, _row, source_ids_for
+
+#: The health section of a locality profile: Census 2021 indicators shown for every ward.
+HEALTH_INDICATORS = ("census_bad_health", "census_fair_bad_health", "census_disabled", "census_unpaid_care",
+                     "census_unpaid_care_50h", "census_overcrowded")
+#: What "England" means for Census 2021 comparators (the bundle publishes England and Wales together).
+ENGLAND_LABEL = "England and Wales"
+
+
+def ward_health(locality) -> pd.DataFrame:
+    """Census 2021 health of a locality and each of its wards, with 95% intervals and comparisons.
+
+    Parameters
+    ----------
+    locality : str or Locality
+        ``"SE"``, ``"South East"``...
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator and area (the locality first, then its wards by name): ``indicator_id``,
+        ``indicator``, ``area``, ``level``, ``value`` (%), ``lower 95%``, ``upper 95%`` (Wilson, where
+        the store holds counts; NaN where the value is a weighted mean of OA shares), ``borough value``,
+        ``London value``, ``England value`` (England and Wales), ``vs borough``, ``vs London``,
+        ``vs England``, ``method``, ``period`` and ``source``.
+
+    Examples
+    --------
+    >>> table = ward_health("South East")                      # doctest: +SKIP
+    >>> table.query("indicator_id == 'census_bad_health'")["area"].tolist()[:2]  # doctest: +SKIP
+    ['South East locality', 'Blackwall & Cubitt Town']
+    """
+    loc = Locality.parse(locality)
+    table = store.load_layer("indicators")
+    wards = store.load_layer("wards")
+    wards = wards.loc[wards["locality_code"] == loc.code].sort_values("name")
+    areas = [("locality", loc.code, f"{loc.name} locality")] + [("ward", c, n) for c, n in zip(wards["code"],
+                                                                                                wards["name"])]
+    rows = []
+    for indicator_id in HEALTH_INDICATORS:
+        ind = get_indicator(indicator_id)
+        period = ind.latest_period
+        comparators = _comparator_values(table, indicator_id, period)
+        for level, code, name in areas:
+            area = _row(table, indicator_id, period, level, code)
+            results = {lvl: compare(area, comparators[lvl], ind, against=label) for lvl, label in COMPARATORS.items()}
+            first = results["borough"]
+            rows.append({"indicator_id": indicator_id, "indicator": ind.title, "area": name, "level": level,
+                         "value": area["value"], LOWER: first.lower, UPPER: first.upper,
+                         **{f"{COMPARATORS[lvl]} value": comparators[lvl] for lvl in COMPARATORS},
+                         **{f"vs {COMPARATORS[lvl]}": results[lvl].verdict for lvl in COMPARATORS},
+                         "method": first.method, "period": ind.period_label(period),
+                         "source": "; ".join(source_ids_for(indicator_id, period))})
+    out = pd.DataFrame(rows)
+    out.attrs["england_label"] = ENGLAND_LABEL
+    out.attrs["borough"] = settings.BOROUGH_NAME
+    return out
