@@ -19,10 +19,7 @@ ENGLAND_LABEL = "England and Wales"
 def ward_health(locality) -> pd.DataFrame:
     """Census 2021 health of a locality and each of its wards, with 95% intervals and comparisons.
 
-    Parameters
-    ----------
-    locality : str or Locality
-        ``"SE"``, ``"South East"``...
+    ``locality`` is a :class:`~thmaps.geo.Locality`, its code or its name.
 
     Returns
     -------
