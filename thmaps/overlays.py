@@ -36,7 +36,7 @@ class Symbol:
     Parameters
     ----------
     label : str
-        The legend text.
+        The legend text; ``{objective}`` stands for :data:`thmaps.settings.NO2_OBJECTIVE` when it is shown.
     marker : {"circle", "square", "diamond", "triangle", "star", "cross", "area"}
         The shape (``"area"`` for polygons).
     fill, edge : str
@@ -167,7 +167,7 @@ def legend_entries(overlay: Overlay, frame: pd.DataFrame, tube_year: int | None 
         return title, entries
     for key, symbol in overlay.symbols.items():
         if key in present or key == next(iter(overlay.symbols)):
-            entries.append((symbol.label, symbol, symbol.size))
+            entries.append((symbol.label.format(objective=settings.NO2_OBJECTIVE), symbol, symbol.size))
     return title, entries
 
 
@@ -325,9 +325,9 @@ _REGISTRY = (
             note="S106/CIL projects placed at the practice postcode the source names; 2 of 5 cannot be located.",
             legend_title="S106/CIL-funded health projects ({n})"),
     Overlay("no2_tubes", "NO2 diffusion tubes", "no2_tubes", ("no2_tubes",), _tubes_of_year,
-            {"above": Symbol(f"Above {settings.NO2_OBJECTIVE:g} µg/m³ (UK objective)", "circle", "#b2182b", "#1a1a1a",
+            {"above": Symbol("Above {objective:g} µg/m³ (UK objective)", "circle", "#b2182b", "#1a1a1a",
                              7, 0.6),
-             "at or below": Symbol(f"At or below {settings.NO2_OBJECTIVE:g} µg/m³", "circle", "#2166ac", "#1a1a1a",
+             "at or below": Symbol("At or below {objective:g} µg/m³", "circle", "#2166ac", "#1a1a1a",
                                    7, 0.6),
              "not judged": Symbol("Not judged (no mean, or a suspect month)", "circle", "#bdbdbd", "#1a1a1a", 7, 0.6)},
             _describe_tube, category=_tube_status,

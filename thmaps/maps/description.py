@@ -42,8 +42,8 @@ class MapDescription:
         Number of classes (3-9; the national deciles scheme always has 10).
     overlays : tuple of str
         Keys of :data:`thmaps.overlays.OVERLAYS`.
-    tube_year : int
-        Year of the NO2 diffusion tube results.
+    tube_year : int, optional
+        Year of the NO2 diffusion tube results; default the latest (:data:`thmaps.settings.TUBE_YEARS`).
     extent : Extent or str
         The area shown: ``"borough"``, ``"locality:NW"`` (code or name), ``"ward:E05009317"``
         (code or name), or ``"london"`` (only with the ``london_lsoa11`` level).
@@ -63,7 +63,7 @@ class MapDescription:
     scheme: str | None = None
     k: int = 5
     overlays: tuple[str, ...] = ()
-    tube_year: int = settings.TUBE_YEARS[-1]
+    tube_year: int | None = None
     extent: Extent | str = "borough"
     title: str | None = None
 
@@ -109,8 +109,9 @@ def resolve(description: MapDescription) -> MapDescription:
     unknown = [str(o)[:40] for o in d.overlays if o not in OVERLAYS]
     if unknown:
         raise MapRequestError(f"unknown overlay(s) {unknown}; choose from {', '.join(OVERLAYS)}")
-    if d.tube_year not in settings.TUBE_YEARS:
-        raise MapRequestError(f"no diffusion tube results for {d.tube_year}; "
+    tube_year = settings.TUBE_YEARS[-1] if d.tube_year is None else d.tube_year
+    if tube_year not in settings.TUBE_YEARS:
+        raise MapRequestError(f"no diffusion tube results for {str(tube_year)[:10]}; "
                               f"years {settings.TUBE_YEARS[0]}-{settings.TUBE_YEARS[-1]}")
     extent = Extent.parse(d.extent, wards=ward_names() if d.extent.kind == "ward" else None)
     if extent.kind == "london" and d.level != "london_lsoa11":
@@ -132,4 +133,4 @@ def resolve(description: MapDescription) -> MapDescription:
     if period not in shown.periods:
         raise MapRequestError(f"{shown.title} has periods {', '.join(shown.periods)}, not {period[:20]}")
     return replace(d, indicator=shown.id, period=period, scheme=scheme, k=k, extent=extent,
-                   overlays=tuple(dict.fromkeys(d.overlays)), tube_year=int(d.tube_year))
+                   overlays=tuple(dict.fromkeys(d.overlays)), tube_year=int(tube_year))

@@ -53,7 +53,7 @@ def laei_trend(locality: str) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["pollutant", "level", "year"]).reset_index(drop=True)
 
 
-def tubes(locality: str, year: int = settings.TUBE_YEARS[-1]) -> pd.DataFrame:
+def tubes(locality: str, year: int | None = None) -> pd.DataFrame:
     """The council's NO2 diffusion tubes standing in the locality in one year.
 
     Returns
@@ -70,7 +70,7 @@ def tubes(locality: str, year: int = settings.TUBE_YEARS[-1]) -> pd.DataFrame:
         If the locality is unknown or there are no results for the year.
     """
     name = Locality.parse(locality).name
-    year = int(year)
+    year = int(settings.TUBE_YEARS[-1] if year is None else year)
     if year not in settings.TUBE_YEARS:
         raise MapRequestError(f"no diffusion tube results for {year}; years {settings.TUBE_YEARS[0]}-{settings.TUBE_YEARS[-1]}")
     t = store.load_layer("no2_tubes")
@@ -118,7 +118,7 @@ def tube_trend(locality: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def air_quality(locality: str, tube_year: int = settings.TUBE_YEARS[-1]) -> AirQuality:
+def air_quality(locality: str, tube_year: int | None = None) -> AirQuality:
     """Air quality of a locality: LAEI trend, the year's diffusion tubes and the tube trend.
 
     Parameters
@@ -134,6 +134,7 @@ def air_quality(locality: str, tube_year: int = settings.TUBE_YEARS[-1]) -> AirQ
         See :func:`laei_trend`, :func:`tubes` and :func:`tube_trend`; ``notes`` carries the caveats
         to show with them.
     """
+    tube_year = int(settings.TUBE_YEARS[-1] if tube_year is None else tube_year)
     name = Locality.parse(locality).name
     trend = tube_trend(name)
     notes = [

@@ -246,7 +246,7 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
                 period=None if settings_.get("period") is None else str(settings_["period"]),
                 level=str(settings_.get("level", "lsoa11")), scheme=str(settings_.get("scheme", "quantiles")),
                 k=int(settings_.get("k", 5)), overlays=tuple(str(o) for o in overlays),
-                tube_year=int(settings_.get("tube_year", 2024)),
+                tube_year=None if settings_.get("tube_year") is None else int(settings_["tube_year"]),
                 title=None if settings_.get("title") is None else str(settings_["title"]))
             resolve(desc)
         except ThmapsError as exc:
