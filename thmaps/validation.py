@@ -9,6 +9,7 @@ from . import settings
 from ._util import first_line
 from .errors import SourceError, ThmapsError
 from .geo.localities import read_localities
+from .geo.placement import approximate_liveable_streets
 from .indicators.census import SPECS
 from .sources import air, boundaries, census, health, population, reference
 from .sources.registry import load_registry
@@ -126,6 +127,8 @@ def validate(source_dir: Path | None = None, localities_csv: Path | None = None)
         unknown = sorted(set(practices["source_ward_code"].dropna()) - ward_codes)
         if unknown:
             problems.append(Problem("gp_practices", f"unknown ward code(s) {', '.join(unknown)} (not one of the 20 wards)"))
+        _check_inside(problems, "gp_practices", practices, wards, "practice", "facility_id", "list_size",
+                      "registered patients")
     for kind, sid in (("hospital", "nhs_hospitals"), ("pharmacy", "nhs_pharmacies"), ("clinic", "nhs_clinics")):
         check(sid, health.read_nhs_facilities, kind)
     postcodes = check("codepoint", reference.read_codepoint)
@@ -137,6 +140,9 @@ def validate(source_dir: Path | None = None, localities_csv: Path | None = None)
     areas = check("liveable_streets", reference.read_liveable_streets)
     if areas is not None and "Bethnal Green" not in set(areas["area"]):
         problems.append(Problem("liveable_streets", "no area named 'Bethnal Green' to draw from the outline"))
+    if areas is not None and wards is not None:
+        # The build draws every other area as whole wards: an area with no ward assignment would fail there.
+        _attempt(problems, "liveable_streets", approximate_liveable_streets, areas, wards)
     check("liveable_streets_outline", reference.read_liveable_streets_outline)
     check("liveable_streets_filters", reference.read_traffic_filters)
     for sid in ("fingertips_pm25", "fingertips_fuel_poverty"):
@@ -149,6 +155,20 @@ def validate(source_dir: Path | None = None, localities_csv: Path | None = None)
             if table.empty:
                 problems.append(Problem(sid, "no all-persons rows for Tower Hamlets, London or England"))
     return problems
+
+
+def _check_inside(problems: list, source_id: str, points, wards, what: str, code: str, count: str,
+                  counted: str) -> None:
+    """Points that would fall in no ward: their counts would silently drop out of every ward and locality."""
+    borough = wards.geometry.union_all()
+    outside = ~points.geometry.within(borough)
+    if outside.any():
+        first = points.loc[outside].iloc[0]
+        total = int(points.loc[outside, count].sum())
+        problems.append(Problem(source_id, f"{what} {first[code]} lies outside Tower Hamlets (easting "
+                                           f"{first.geometry.x:,.0f}, northing {first.geometry.y:,.0f}); "
+                                           f"{int(outside.sum())} {what}(s) with {total:,} {counted} would count "
+                                           "in no ward"))
 
 
 def _same_codes(problems: list, source_id: str, found: set, expected: set, what: str) -> None:

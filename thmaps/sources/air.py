@@ -13,7 +13,8 @@ import pandas as pd
 from .. import settings
 from ..errors import SourceError
 from .registry import get as get_source
-from ._common import numbers, points_from_xy, read_csv, require_columns, source_path
+from ._common import (check_size, numbers, points_from_xy, read_csv, require_at_least, require_columns,
+                      require_unique, source_path)
 
 LAEI_POLLUTANTS = ("NO2", "PM25", "PM10")
 LAEI_YEARS = (2013, 2016, 2019)
@@ -39,12 +40,15 @@ def read_laei_zones(level: str, source_dir: Path | None = None) -> pd.DataFrame:
     require_columns(df, [code_column] + columns, source.path)
     long = df.melt(id_vars=code_column, value_vars=columns, var_name="key", value_name="mean")
     parts = long["key"].str.split("-", expand=True)
-    return pd.DataFrame({
+    require_unique(df.assign(_code=df[code_column].astype(str).str.strip()), "_code", source.path, "zone")
+    out = pd.DataFrame({
         "code": long[code_column].astype(str).str.strip(),
         "pollutant": parts[0],
         "year": parts[1].astype(int),
         "mean": numbers(long["mean"], "*-mean", source.path),
     })
+    require_at_least(out["mean"], 0, "*-mean", source.path, out["code"])
+    return out
 
 
 def read_laei_lsoa11(source_dir: Path | None = None) -> pd.DataFrame:
@@ -129,11 +133,14 @@ def read_no2_tubes(source_dir: Path | None = None) -> gpd.GeoDataFrame:
     files = sorted(folder.glob("lbth_no2_tubes_[0-9][0-9][0-9][0-9].csv"))
     if not files:
         raise SourceError(f"{source.path}: no yearly files lbth_no2_tubes_YYYY.csv")
-    frames = [_tube_table(f, int(f.stem[-4:])) for f in files]
+    frames = [_tube_table(check_size(f, f"{source.path}/{f.name}"), int(f.stem[-4:])) for f in files]
     df = pd.concat(frames, ignore_index=True)
     # Two sites each share the names "Millwall Park" and "Victoria Park": the site number keeps them apart.
     df["site_id"] = df["year"].astype(str) + "-" + df["site_no"]
-    return points_from_xy(df, "easting", "northing", "EPSG:27700", source.path)
+    require_unique(df, "site_id", source.path, "diffusion tube (year and site number)")
+    for column in ("annual_mean_raw", "annual_mean_bias_adjusted"):
+        require_at_least(df[column].dropna(), 0, column, source.path, df.loc[df[column].notna(), "site_id"])
+    return points_from_xy(df, "easting", "northing", "EPSG:27700", source.path, code="site_id")
 
 
 def read_laqn_sites(source_dir: Path | None = None) -> gpd.GeoDataFrame:
@@ -151,7 +158,9 @@ def read_laqn_sites(source_dir: Path | None = None) -> gpd.GeoDataFrame:
         "pm10_2018": pd.to_numeric(df["PM10"], errors="coerce"),
         "lon": df["Longitude"], "lat": df["Latitude"],
     })
-    return points_from_xy(out, "lon", "lat", "EPSG:4326", source.path)
+    require_unique(out, "site_code", source.path, "monitoring site")
+    # The network reaches beyond Greater London (Thurrock, Slough...): only the borough's own sites are kept.
+    return points_from_xy(out, "lon", "lat", "EPSG:4326", source.path, extent=None, code="site_code")
 
 
 def objective_status(tubes: pd.DataFrame) -> pd.Series:

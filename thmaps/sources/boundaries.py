@@ -50,7 +50,7 @@ def read_boundary(layer: str, source_dir: Path | None = None, repair: bool = Tru
     elif declared:
         # A .prj without authority codes (the London shapefile) matches at low confidence: use the EPSG definition.
         gdf = gdf.set_crs(declared, allow_override=True)
-    check_bounds(gdf, source.path)
+    check_bounds(gdf, source.path, "london" if layer.startswith("london") else "borough", gdf[spec["code"]])
     out = gpd.GeoDataFrame(
         {"code": gdf[spec["code"]].astype(str).str.strip(), "name": gdf[spec["name"]].astype(str).str.strip()},
         geometry=gdf.geometry.values,

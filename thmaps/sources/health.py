@@ -8,7 +8,8 @@ import geopandas as gpd
 import pandas as pd
 
 from .registry import get as get_source
-from ._common import normalise_postcode, numbers, points_from_xy, read_csv, require_columns
+from ._common import (normalise_postcode, numbers, points_from_xy, read_csv, require_at_least, require_columns,
+                      require_unique)
 
 def practice_name(text: str) -> str:
     """Readable case for an upper-case ODS name: ``"ST.STEPHENS HEALTH CENTRE"`` -> ``"St.Stephens Health Centre"``.
@@ -56,7 +57,9 @@ def read_gp_practices(source_dir: Path | None = None) -> gpd.GeoDataFrame:
     out.loc[out["facility_id"] == "F84039", "note"] = "Now at Goodman's Fields (E1 8ZF); address shown is the 2019 one"
     out.loc[out["facility_id"] == "F84114", "note"] = "Probably today's City Square Medical Group"
     out["source_id"] = source.id
-    return points_from_xy(out, "easting", "northing", "EPSG:27700", source.path)
+    require_unique(out, "facility_id", source.path, "practice code")
+    require_at_least(out["list_size"], 0, "registered_patients_2026_04", source.path, out["facility_id"])
+    return points_from_xy(out, "easting", "northing", "EPSG:27700", source.path, code="facility_id")
 
 
 _NHS_KINDS = {"hospital": "nhs_hospitals", "pharmacy": "nhs_pharmacies", "clinic": "nhs_clinics"}
@@ -97,4 +100,4 @@ def read_nhs_facilities(kind: str, source_dir: Path | None = None) -> gpd.GeoDat
         out.loc[repeated, "note"] = notes.where(notes == "", notes + "; ") + \
             f"Same site as {kept}, listed again under a predecessor trust code; drawn once on maps"
     out["source_id"] = source.id
-    return points_from_xy(out, "lon", "lat", "EPSG:4326", source.path)
+    return points_from_xy(out, "lon", "lat", "EPSG:4326", source.path, code="facility_id")

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..errors import SourceError
 from .registry import get as get_source
-from ._common import numbers, read_csv, require_columns
+from ._common import numbers, read_csv, require_at_least, require_columns, require_unique
 
 AGE_BANDS = ("0-15", "16-29", "30-44", "45-64", "65+")
 
@@ -24,6 +24,9 @@ def read_population(year: int, source_dir: Path | None = None) -> pd.DataFrame:
         out[band] = numbers(df[f"Persons_{band}"], f"Persons_{band}", source.path)
     if (out[list(AGE_BANDS)].sum(axis=1) != out["all_ages"]).any():
         raise SourceError(f"{source.path}: age bands do not add up to all ages")
+    require_unique(out, "lsoa11cd", source.path, "LSOA")
+    for column in ["all_ages", *AGE_BANDS]:
+        require_at_least(out[column], 0, column, source.path, out["lsoa11cd"])
     return out
 
 
@@ -55,6 +58,11 @@ def read_imd(source_dir: Path | None = None) -> pd.DataFrame:
             raise SourceError(f"{source.path}: missing column(s) for the {label} domain rank/decile")
         out[f"{key}_rank"] = numbers(df[rank[0]], rank[0], source.path, integer=True)
         out[f"{key}_decile"] = numbers(df[decile[0]], decile[0], source.path, integer=True)
+        bad = ~out[f"{key}_decile"].between(1, 10)
+        if bad.any():
+            raise SourceError(f"{source.path}: {label} decile {out.loc[bad, f'{key}_decile'].iloc[0]} for "
+                              f"{out.loc[bad, 'lsoa11cd'].iloc[0]} is not between 1 and 10")
+    require_unique(out, "lsoa11cd", source.path, "LSOA")
     return out
 
 
@@ -64,7 +72,10 @@ def read_imd_denominators(source_dir: Path | None = None) -> pd.DataFrame:
     df = read_csv(source, source_dir, compression="infer", thousands=",")
     col = "Total population: mid 2015 (excluding prisoners)"
     require_columns(df, ["LSOA code (2011)", col], source.path)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "lsoa11cd": df["LSOA code (2011)"].astype(str).str.strip(),
         "pop_mid2015": numbers(df[col], col, source.path),
     })
+    require_unique(out, "lsoa11cd", source.path, "LSOA")
+    require_at_least(out["pop_mid2015"], 0, col, source.path, out["lsoa11cd"])
+    return out

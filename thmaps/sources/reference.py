@@ -11,8 +11,7 @@ import pandas as pd
 from .. import settings
 from ..errors import SourceError
 from .registry import get as get_source
-from ._common import (check_bounds, first_line, normalise_postcode, points_from_xy, read_csv, require_columns,
-                      source_path)
+from ._common import (check_bounds, first_line, normalise_postcode, points_from_xy, read_csv, require_columns, require_unique, source_path)
 
 # --- postcodes
 
@@ -28,7 +27,10 @@ def read_codepoint(source_dir: Path | None = None) -> gpd.GeoDataFrame:
         "easting": df["easting"], "northing": df["northing"],
     })
     out["coord_source"] = "Code-Point Open 2014"
-    return points_from_xy(out.dropna(subset=["postcode"]), "easting", "northing", "EPSG:27700", source.path)
+    out = out.dropna(subset=["postcode"])
+    # A postcode listed twice would be looked up wherever the first row puts it.
+    require_unique(out, "postcode", source.path, "postcode")
+    return points_from_xy(out, "easting", "northing", "EPSG:27700", source.path, code="postcode")
 
 
 
@@ -82,7 +84,7 @@ def read_traffic_filters(source_dir: Path | None = None) -> gpd.GeoDataFrame:
     require_columns(df, ["location", "lat", "lon", "scheme_area", "source", "located_by"], source.path)
     df = df.fillna("")
     df["location"] = df["location"].str.strip()
-    return points_from_xy(df, "lon", "lat", source.crs, source.path)
+    return points_from_xy(df, "lon", "lat", source.crs, source.path, code="location")
 
 
 # --- Fingertips exports
