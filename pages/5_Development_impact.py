@@ -149,7 +149,7 @@ st.header("2. Where it is and what is around it")
 clickable = mode == "Click on the map"
 try:
     st.iframe(impact_ui.map_html(indicator, impact_ui.run_key(assessment) if result else None, version, clickable),
-              height=560, alt="Interactive map: development site and catchment rings")
+              height=640, alt="Interactive map: development site and catchment rings")
     st.caption("Dashed circles: straight-line distance from the site, not walking distance. "
                + ("Click to place the site. " if clickable else "") + "Layers as on the borough map.")
 except Exception as exc:

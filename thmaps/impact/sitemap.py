@@ -34,6 +34,8 @@ OVERLAYS = ("gp_practices", "hospitals", "pharmacies", "clinics", "s106", "no2_t
 PRINT_OVERLAYS = ("gp_practices", "hospitals", "pharmacies", "clinics", "s106", "liveable_streets")
 SITE_COLOUR = "#d7301f"
 RING_COLOUR = "#111111"
+SITE_SVG = ('<svg width="20" height="20" viewBox="0 0 20 20"><circle cx="10" cy="10" r="7.5" fill="#d7301f" '
+            'stroke="#ffffff" stroke-width="2.5"/></svg>')
 #: Message type the map posts to the page when clicked (the page listens for it).
 CLICK_MESSAGE = "thmaps-site-click"
 RING_NOTE = "Dashed circles: straight-line distance from the site, not walking distance."
@@ -93,11 +95,11 @@ def web_html(prepared: PreparedMap, result: ImpactResult | None = None, clickabl
                 top = to_wgs84_point(ring.geometry.centroid.x, ring.geometry.bounds[3])
                 labels.append((top[1], top[0], f"{distance_text(ring.radius_m)} (straight line)"))
             tip = escape_html(f"{r.scheme.name}: {r.scheme.homes:,} homes at {r.site.label}")
-            if r.site.kind == "point":
-                lat, lon = r.site.lat_lon
-                folium.CircleMarker([lat, lon], radius=8, color="#ffffff", weight=2, fill=True, fill_color=SITE_COLOUR,
-                                    fill_opacity=1.0, tooltip=tip, class_name="thmaps-site").add_to(group)
-            else:
+            lat, lon = r.site.lat_lon
+            # A marker (not a vector circle), so the site stays above the practices and other symbols.
+            folium.Marker([lat, lon], tooltip=tip, z_index_offset=10_000, icon=folium.DivIcon(
+                html=SITE_SVG, class_name="thmaps-site", icon_size=(20, 20), icon_anchor=(10, 10))).add_to(group)
+            if r.site.kind == "polygon":
                 folium.GeoJson(_web_geojson(r.site.geometry), tooltip=tip,
                                style_function=lambda f: {"color": SITE_COLOUR, "weight": 3, "fillOpacity": 0.25,
                                                          "fillColor": SITE_COLOUR, "className": "thmaps-site"}
@@ -108,6 +110,12 @@ def web_html(prepared: PreparedMap, result: ImpactResult | None = None, clickabl
         (w, s), (e, n) = to_wgs84_point(minx, miny), to_wgs84_point(maxx, maxy)
         _Script(f"map.fitBounds({json.dumps([[s, w], [n, e]])}, {{animate: false, paddingBottomRight: [280, 10]}});"
                 ).add_to(m)
+    # The layer control names every layer it lists: it must come after the layers added here.
+    for name, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            del m._children[name]
+            child.options["collapsed"] = True  # many layers: a closed control leaves the map and legend clear
+            m.add_child(child, name=name)
     if clickable:
         _Script("map.getContainer().style.cursor = 'crosshair';"
                 "map.on('click', function (e) { window.parent.postMessage({type: " + script_json(CLICK_MESSAGE)
