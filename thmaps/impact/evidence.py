@@ -5,7 +5,6 @@ as weights, and are set against the borough, London and England (and Wales) as t
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .. import settings, store
@@ -170,10 +169,9 @@ def liveable_section(site: Site, params: Parameters, rings: list[Ring]) -> Secti
     chosen = areas[distance <= near_m].assign(distance_m=distance[distance <= near_m]).sort_values("distance_m")
     table = pd.DataFrame({
         "area": chosen["area"].to_numpy(),
-        "site": np.where(chosen["distance_m"] <= 0, "in the area", "near: " + chosen["distance_m"].map(
-            lambda d: f"{d:,.0f} m").to_numpy()),
-        "footprint": np.where(chosen["footprint"] == "outline", "approximate outline (third party)",
-                              "whole ward(s): " + chosen["ward_names"].astype(str)),
+        "site": ["in the area" if d <= 0 else f"near: {d:,.0f} m" for d in chosen["distance_m"]],
+        "footprint": ["approximate outline (third party)" if f == "outline" else f"whole ward(s): {w}"
+                      for f, w in zip(chosen["footprint"], chosen["ward_names"])],
         "phase": chosen["phase"].to_numpy(), "status": chosen["status_notes"].to_numpy()})
     filters = store.load_layer("traffic_filters")
     fd = filters.distance(site.geometry)
@@ -181,7 +179,7 @@ def liveable_section(site: Site, params: Parameters, rings: list[Ring]) -> Secti
              "Bethnal Green is drawn from an approximate outline hand-digitised by a third party (not an official "
              "boundary) and the other areas are approximated by the whole wards they lie in, so 'in the area' means "
              "in that approximation.",
-             f"Traffic filters (Bethnal Green scheme, located approximately by a third party): "
+             "Traffic filters (Bethnal Green scheme, located approximately by a third party): "
              + "; ".join(f"{int((fd <= r.radius_m).sum())} {r.label}" for r in rings) + "."]
     return Section("liveable_streets", "Liveable Streets", table, notes,
                    ("liveable_streets", "liveable_streets_outline", "liveable_streets_filters"),

@@ -129,11 +129,11 @@ def site_from_easting_northing(easting, northing, parameters: Parameters | None 
         If the numbers are not coordinates, not British National Grid, or far outside the borough.
     """
     x, y = _coordinate(easting, "easting"), _coordinate(northing, "northing")
+    if abs(x) <= 180 and abs(y) <= 180:
+        raise SiteError(f"{x:g}, {y:g} look like latitude and longitude, not an easting and northing in metres")
     if not (BNG_BOUNDS[0] <= x <= BNG_BOUNDS[2] and BNG_BOUNDS[1] <= y <= BNG_BOUNDS[3]):
         raise SiteError(f"E {x:,.0f}, N {y:,.0f} is not a British National Grid position (eastings run 0-700,000 "
                         "and northings 0-1,300,000 metres; Tower Hamlets is about E 536,000, N 181,500)")
-    if x < 1000 and y < 1000:
-        raise SiteError(f"{x:g}, {y:g} look like latitude and longitude, not an easting and northing in metres")
     return _placed(Point(x, y), "easting/northing", f"E {x:,.0f}, N {y:,.0f}", parameters)
 
 

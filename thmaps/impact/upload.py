@@ -203,13 +203,16 @@ def _reprojected(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     x0, y0, x1, y1 = LONDON_BNG
     if not (x0 <= minx and maxx <= x1 and y0 <= miny and maxy <= y1):
         raw = frame.total_bounds
-        looks = ""
+        looks = None
         if 0 <= raw[0] and raw[2] <= 700_000 and 0 <= raw[1] and raw[3] <= 1_300_000 and raw[2] > 1000:
-            looks = " The coordinates look like British National Grid metres (EPSG:27700)."
+            looks = (settings.CRS_STORE, "British National Grid metres")
         elif -180 <= raw[0] and raw[2] <= 180 and -90 <= raw[1] and raw[3] <= 90:
-            looks = " The coordinates look like longitude/latitude degrees (EPSG:4326)."
+            looks = (settings.CRS_WEB, "longitude/latitude degrees")
+        if looks and frame.crs.equals(looks[0]):
+            return bng  # the CRS fits the numbers: the place itself is far away (the site check says how far)
+        hint = f" The coordinates look like {looks[1]} ({looks[0]})." if looks else ""
         raise UploadError(f"{name}: in its declared CRS ({declared[:60]}) the boundary is not in London, so the CRS "
-                          f"is probably wrong.{looks} Fix the CRS in your GIS and upload it again.")
+                          f"is probably wrong.{hint} Fix the CRS in your GIS and upload it again.")
     return bng
 
 
