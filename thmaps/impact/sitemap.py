@@ -117,9 +117,16 @@ def web_html(prepared: PreparedMap, result: ImpactResult | None = None, clickabl
             child.options["collapsed"] = True  # many layers: a closed control leaves the map and legend clear
             m.add_child(child, name=name)
     if clickable:
-        _Script("map.getContainer().style.cursor = 'crosshair';"
-                "map.on('click', function (e) { window.parent.postMessage({type: " + script_json(CLICK_MESSAGE)
-                + ", lat: e.latlng.lat, lon: e.latlng.lng}, '*'); });").add_to(m)
+        # Listen on the container (capture phase): layers with popups stop their clicks reaching the map.
+        # Clicks on the controls (zoom, legend, layers) and the end of a drag are not sites.
+        _Script("var box = map.getContainer(), down = null; box.style.cursor = 'crosshair';"
+                "box.addEventListener('mousedown', function (e) { down = [e.clientX, e.clientY]; }, true);"
+                "box.addEventListener('click', function (e) {"
+                " if (e.target.closest && e.target.closest('.leaflet-control')) { return; }"
+                " if (down && Math.abs(e.clientX - down[0]) + Math.abs(e.clientY - down[1]) > 6) { return; }"
+                " var p = map.mouseEventToLatLng(e);"
+                " window.parent.postMessage({type: " + script_json(CLICK_MESSAGE) + ", lat: p.lat, lon: p.lng}, '*');"
+                "}, true);").add_to(m)
     return m.get_root().render()
 
 
