@@ -13,7 +13,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.ops import transform
@@ -39,6 +39,10 @@ SITE_SVG = ('<svg width="20" height="20" viewBox="0 0 20 20"><circle cx="10" cy=
 #: Message type the map posts to the page when clicked (the page listens for it).
 CLICK_MESSAGE = "thmaps-site-click"
 RING_NOTE = "Dashed circles: straight-line distance from the site, not walking distance."
+#: On a phone the legend and the attribution would cover the rings: smaller, and scrolled within a box.
+NARROW_CSS = ("<style>@media (max-width: 640px) {.thmaps-legend {max-height: 30vh; overflow-y: auto; "
+              "font-size: 10px} .leaflet-control-attribution {max-height: 2.6em; overflow-y: auto; "
+              "font-size: 9px}}</style>")
 
 
 def description(indicator: str = "imd_decile", tube_year: int | None = None, paper: bool = False) -> MapDescription:
@@ -83,6 +87,7 @@ def web_html(prepared: PreparedMap, result: ImpactResult | None = None, clickabl
         Post ``{"type": "thmaps-site-click", "lat": ..., "lon": ...}`` to the parent page on each click.
     """
     m = web.render(prepared)
+    m.get_root().header.add_child(Element(NARROW_CSS), name="thmaps_impact_narrow")
     if result is not None:
         group = folium.FeatureGroup(name="Sites and catchment rings (straight line)", show=True)
         labels = []
@@ -108,7 +113,8 @@ def web_html(prepared: PreparedMap, result: ImpactResult | None = None, clickabl
         web.Labels(labels).add_to(m)
         minx, miny, maxx, maxy = _bounds(result, prepared)
         (w, s), (e, n) = to_wgs84_point(minx, miny), to_wgs84_point(maxx, maxy)
-        _Script(f"map.fitBounds({json.dumps([[s, w], [n, e]])}, {{animate: false, paddingBottomRight: [280, 10]}});"
+        _Script(f"var wide = map.getSize().x > 640; map.fitBounds({json.dumps([[s, w], [n, e]])}, "
+                "{animate: false, paddingTopLeft: [10, 10], paddingBottomRight: [wide ? 280 : 10, wide ? 10 : 60]});"
                 ).add_to(m)
     # The layer control names every layer it lists: it must come after the layers added here.
     for name, child in list(m._children.items()):
