@@ -5,6 +5,9 @@ as weights, and are set against the borough, London and England (and Wales) as t
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+import numpy as np
 import pandas as pd
 
 from .. import settings, store
@@ -26,12 +29,18 @@ IMD_METHOD = ("Catchment and borough: share of residents (Census 2021 usual resi
               "deciles 1-2 (the most deprived 20% of England's 32,844 LSOAs).")
 
 
-def _indicator(indicator_id: str, level: str, period: str | None = None) -> pd.DataFrame:
+@lru_cache(maxsize=2)
+def _indicator_groups(version: float) -> dict:
+    """The indicators table split by (indicator, level), once per store version (read-only frames)."""
     values = store.load_layer("indicators")
-    sel = values[(values["indicator_id"] == indicator_id) & (values["level"] == level)]
-    if period is not None:
-        sel = sel[sel["period"] == period]
-    return sel.set_index("area_code")
+    return {key: group.set_index("area_code") for key, group in values.groupby(["indicator_id", "level"])}
+
+
+def _indicator(indicator_id: str, level: str, period: str | None = None) -> pd.DataFrame:
+    sel = _indicator_groups(store.version()).get((indicator_id, level))
+    if sel is None:
+        return pd.DataFrame(columns=["value", "numerator", "denominator", "period"])
+    return sel if period is None else sel[sel["period"] == period]
 
 
 def _comparator(indicator_id: str, level: str, period: str | None = None) -> float | None:
@@ -41,9 +50,11 @@ def _comparator(indicator_id: str, level: str, period: str | None = None) -> flo
 
 def _weighted(values: pd.Series, weights: pd.Series) -> float | None:
     """Mean of ``values`` weighted by ``weights`` (both indexed by area code), over areas with a value."""
-    joined = pd.concat([values.rename("v"), weights.rename("w")], axis=1, join="inner").dropna()
-    total = joined["w"].sum()
-    return float((joined["v"] * joined["w"]).sum() / total) if total > 0 else None
+    v = values.reindex(weights.index).to_numpy(dtype=float)
+    w = weights.to_numpy(dtype=float)
+    ok = ~(np.isnan(v) | np.isnan(w))
+    total = w[ok].sum()
+    return float((v[ok] * w[ok]).sum() / total) if total > 0 else None
 
 
 def _ring_columns(catchments: list[Catchment]) -> list[str]:

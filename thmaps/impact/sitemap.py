@@ -157,10 +157,16 @@ def print_page(prepared: PreparedMap, result: ImpactResult, paper: str = "A4", o
     matplotlib.figure.Figure
     """
     names = "; ".join(f"{r.scheme.name} ({r.site.label})" for r in result.results)
-    # The page is laid out for the rings' box (not the borough's), so the map is as large as the page allows.
-    box = gpd.GeoDataFrame({"code": ["rings"], "name": ["Catchment rings"]},
-                           geometry=[shapely.box(*_bounds(result, prepared))], crs=prepared.borough.crs)
+    # The page is laid out for the rings' box (not the borough's), so the map is as large as the page allows;
+    # what lies well outside it is left out of the file (the legend then counts what the map shows).
+    rings_box = shapely.box(*_bounds(result, prepared))
+    box = gpd.GeoDataFrame({"code": ["rings"], "name": ["Catchment rings"]}, geometry=[rings_box],
+                           crs=prepared.borough.crs)
+    view = rings_box.buffer(0.6 * max(rings_box.bounds[2] - rings_box.bounds[0], 1000.0), join_style="mitre")
     page = replace(prepared, title=f"Development impact: {names}"[:160], extent_geometry=box,
+                   areas=prepared.areas[prepared.areas.intersects(view)],
+                   water=prepared.water.clip(view),
+                   overlays={k: f[f.intersects(view)] for k, f in prepared.overlays.items()},
                    subtitle=f"{prepared.title} · LSOA 2011 · sites and catchment rings "
                             f"({', '.join(distance_text(r) for r in result.radii)}, straight line)",
                    notes=list(prepared.notes) + [RING_NOTE], made_on=result.made_on)
