@@ -6,42 +6,15 @@ fetched from outside the machine.
 """
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 
-import pytest
-from playwright.sync_api import sync_playwright
-
 from thmaps.impact import assess_site
-from webapp.browser import ROOT, SCREENSHOTS, launch, running_app
+from webapp.browser import ROOT, SCREENSHOTS
+# The app, the browser and a page that records requests leaving the machine: shared with the other browser tests.
+from test_e2e_browser import app_url, browser, page  # noqa: F401
 
 ARTIFACTS = ROOT / "artifacts"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 2400}, accept_downloads=True)
-    pg = context.new_page()
-    pg.outside_requests = []
-    pg.on("request", lambda r: pg.outside_requests.append(r.url)
-          if not re.match(r"^(https?://127\.0\.0\.1[:/]|data:|blob:|about:)", r.url) else None)
-    yield pg
-    context.close()
 
 
 def settle(pg, wait_ms: int = 1500, timeout: int = 120_000) -> None:

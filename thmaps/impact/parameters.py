@@ -135,13 +135,23 @@ def _plain(value) -> str:
     return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
 
 
-def _number(value, parameter: Parameter) -> float | int:
+def as_number(value, error: type[Exception], message: str) -> float:
+    """A finite number from a number or text (``"1,800"`` too); otherwise ``error(message)``.
+
+    >>> as_number(" 1,800 ", ValueError, "no")
+    1800.0
+    """
     try:
-        number = float(value)
+        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        raise ImpactInputError(f"{parameter.label}: {str(value)[:30]!r} is not a number") from None
+        raise error(message) from None
     if not math.isfinite(number):
-        raise ImpactInputError(f"{parameter.label}: {str(value)[:30]!r} is not a number")
+        raise error(message)
+    return number
+
+
+def _number(value, parameter: Parameter) -> float | int:
+    number = as_number(value, ImpactInputError, f"{parameter.label}: {str(value)[:30]!r} is not a number")
     low, high = parameter.min, parameter.max
     if (low is not None and number < low) or (high is not None and number > high):
         raise ImpactInputError(f"{parameter.label} must be between {_plain(low)} and {_plain(high)} "

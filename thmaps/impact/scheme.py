@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import SchemeError, SiteError
-from .parameters import BEDROOMS, Parameters, load_parameters
+from .parameters import BEDROOMS, Parameters, as_number, load_parameters
 from .site import Site, site_from_easting_northing, site_from_lat_lon, site_from_postcode
 
 TENURES = ("market", "affordable")
@@ -92,12 +92,7 @@ def _count(value, what: str, limit: float | None = None, allow_none: bool = Fals
         if allow_none:
             return None
         raise SchemeError(f"{what}: a number is needed")
-    try:
-        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise SchemeError(f"{what}: {str(value)[:30]!r} is not a number") from None
-    if not math.isfinite(number):
-        raise SchemeError(f"{what}: {str(value)[:30]!r} is not a number")
+    number = as_number(value, SchemeError, f"{what}: {str(value)[:30]!r} is not a number")
     if number < 0:
         raise SchemeError(f"{what} cannot be negative ({number:g})")
     if not number.is_integer():

@@ -13,7 +13,6 @@ Examples
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import shapely
@@ -23,7 +22,7 @@ from shapely.geometry import Point, mapping, shape
 from .. import settings, store
 from ..errors import PostcodeError, SiteError
 from ..postcodes import lookup_postcode
-from .parameters import Parameters, load_parameters
+from .parameters import Parameters, as_number, load_parameters
 
 #: How a site was given (the ``how`` of :class:`Site`).
 HOW = ("postcode", "easting/northing", "latitude/longitude", "map click", "boundary file")
@@ -222,13 +221,7 @@ def site_from_input(data: dict, parameters: Parameters | None = None) -> Site:
 # --------------------------------------------------------------------------- helpers
 
 def _coordinate(value, name: str) -> float:
-    try:
-        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise SiteError(f"the {name} {str(value)[:30]!r} is not a number") from None
-    if not math.isfinite(number):
-        raise SiteError(f"the {name} {str(value)[:30]!r} is not a number")
-    return number
+    return as_number(value, SiteError, f"the {name} {str(value)[:30]!r} is not a number")
 
 
 def validity_reason(geometry) -> str:
