@@ -14,5 +14,6 @@ PAGES = [
     st.Page("pages/2_My_locality.py", title="My locality", url_path="my-locality"),
     st.Page("pages/3_Export.py", title="Print and export", url_path="export"),
     st.Page("pages/4_Data_and_sources.py", title="Data and sources", url_path="data-and-sources"),
+    st.Page("pages/5_Development_impact.py", title="Development impact", url_path="development-impact"),
 ]
 st.navigation(PAGES).run()

@@ -12,6 +12,7 @@ The handful of calls a notebook needs::
     >>> html = thmaps.to_html(prepared)                   # doctest: +SKIP
     >>> pdf = thmaps.render_print(prepared, "A4", "landscape", "pdf")   # doctest: +SKIP
     >>> thmaps.key_indicators("South East")               # doctest: +SKIP
+    >>> thmaps.assess_site("E14 0XA", homes=250)          # doctest: +SKIP  (development impact)
 
 Data flows one way: sources -> store -> geography -> indicators -> map description -> web or print.
 Every error meant for a person is a :class:`ThmapsError`.
@@ -22,6 +23,7 @@ from . import settings
 from .builder import build
 from .errors import ThmapsError
 from .geo.places import Extent, Locality
+from .impact import assess_site
 from .indicators import CATALOGUE
 from .maps import MapDescription, PreparedMap, prepare
 from .maps.printing import render as render_print, save as save_print
@@ -39,6 +41,6 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0+unknown"
 
 __all__ = ["CATALOGUE", "Extent", "Locality", "MapDescription", "OVERLAYS", "PreparedMap", "ThmapsError",
-           "__version__", "build", "key_indicators", "list_layers", "load_layer", "lookup_postcode", "prepare",
+           "__version__", "assess_site", "build", "key_indicators", "list_layers", "load_layer", "lookup_postcode", "prepare",
            "render_print", "run_pack", "save_print", "settings", "to_html", "to_standalone_html", "validate",
            "ward_ranking"]

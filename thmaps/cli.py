@@ -1,4 +1,4 @@
-"""Command line: ``thmaps {sources,build,validate,postcode,indicators,layers,map-pack}`` (or ``python -m thmaps``).
+"""Command line: ``thmaps {sources,build,validate,postcode,indicators,layers,map-pack,impact}`` (or ``python -m thmaps``).
 
 Every failure is a one-line message on stderr and a non-zero exit code, never a traceback.
 """
@@ -92,6 +92,12 @@ def _cmd_map_pack(args) -> int:
     return 0
 
 
+def _cmd_impact(args) -> int:
+    from .impact.cli import run
+
+    return run(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="thmaps", description="Tower Hamlets locality health-needs maps")
     p.add_argument("--version", action="version", version=f"thmaps {__version__}")
@@ -117,6 +123,11 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", type=Path, default=None, help="output folder (overrides the spec's)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.set_defaults(func=_cmd_map_pack)
+    from .impact.cli import add_arguments
+
+    sp = sub.add_parser("impact", help="development health impact of a scheme: figures, Rapid HIA, report")
+    add_arguments(sp)
+    sp.set_defaults(func=_cmd_impact)
     return p
 
 

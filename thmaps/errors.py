@@ -60,3 +60,23 @@ class PostcodeError(ThmapsError, LookupError):
 
 class SettingsError(ThmapsError, RuntimeError):
     """A setting from the environment is missing or unusable (for example ``THMAPS_SOURCE_DIR``)."""
+
+
+class ImpactInputError(ThmapsError, ValueError):
+    """Input to a development impact assessment that cannot be used (the message says which and why)."""
+
+
+class SiteError(ImpactInputError):
+    """A site that cannot be placed: unknown postcode, bad coordinates, outside the borough, bad polygon."""
+
+
+class UploadError(SiteError):
+    """An uploaded boundary file that is not what it claims, has no or a wrong CRS, or holds no usable polygon."""
+
+
+class SchemeError(ImpactInputError):
+    """A scheme with impossible numbers (negative, absurd, or a bedroom or tenure split that does not add up)."""
+
+
+class AssessmentFileError(ImpactInputError):
+    """An assessment file (JSON) that cannot be read back."""
