@@ -169,7 +169,9 @@ def print_page(prepared: PreparedMap, result: ImpactResult, paper: str = "A4", o
                    overlays={k: f[f.intersects(view)] for k, f in prepared.overlays.items()},
                    subtitle=f"{prepared.title} · LSOA 2011 · sites and catchment rings "
                             f"({', '.join(distance_text(r) for r in result.radii)}, straight line)",
-                   notes=list(prepared.notes) + [RING_NOTE], made_on=result.made_on)
+                   notes=list(prepared.notes) + [RING_NOTE, "Features well outside the rings are left off this "
+                                                             "page; the legend counts those drawn."],
+                   made_on=result.made_on)
     layout = printing.draw(page, paper, orientation)
     ax = layout.map_ax
     ax.set_autoscale_on(False)  # keep the page's view of the rings while the sites and rings are added
