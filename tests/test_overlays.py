@@ -81,7 +81,8 @@ def test_closed_and_not_judged_have_legend_rows_on_both(everything):
     assert "Not judged (no mean, or a suspect month)" in [label for label, _, _ in tubes]
     legend = next(c for c in web.render(everything)._children.values() if isinstance(c, web.Legend))
     from thmaps.maps.printing.legend import legend_blocks
-    printed = [row.label for block in legend_blocks(everything, 1.0) for row in block.rows]
+    blocks = legend_blocks(everything, 1.0)
+    printed = [block.title for block in blocks] + [row.label for block in blocks for row in block.rows]
     for key in ALL:
         title, entries = legend_entries(OVERLAYS[key], everything.overlays[key], 2024)
         assert title in printed
