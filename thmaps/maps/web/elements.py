@@ -229,6 +229,7 @@ class LayerControl(folium.LayerControl):
                               {collapsed: thmapsNarrow({{ this._parent.get_name() }})})
             ).addTo({{ this._parent.get_name() }});
             thmapsPopupRoom({{ this._parent.get_name() }}, {{ this.get_name() }});
+            thmapsFitControls({{ this._parent.get_name() }}, {{ this.get_name() }});
         {% endmacro %}
     """)
 

@@ -9,6 +9,8 @@ This module never imports Streamlit.
 """
 from __future__ import annotations
 
+import re
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -221,9 +223,17 @@ def to_html(prepared: PreparedMap, static_url: str = STATIC_URL) -> str:
     return page_head(render(prepared, static_url).get_root().render(), prepared.title)
 
 
-def page_head(page: str, title: str) -> str:
-    """A folium page with ``lang="en"`` and a ``<title>`` (folium writes neither)."""
+def page_head(page: str, title: str, heading: bool = True) -> str:
+    """A folium page made accessible: its language, a ``<title>``, a level-one heading (off screen, for
+    screen readers, unless ``heading`` is False because the page shows its own), the map as the page's
+    main landmark, and zooming allowed (folium's viewport forbids it)."""
     page = page.replace("<html>", '<html lang="en">', 1)
     if "<title>" not in page:
         page = page.replace("<head>", f"<head>\n<title>{escape_html(title)}</title>", 1)
+    page = re.sub(r'<meta name="viewport"[^>]*>',
+                  '<meta name="viewport" content="width=device-width, initial-scale=1.0">', page, count=1)
+    page = re.sub(r'<div class="folium-map" ', f'<div class="folium-map" role="main" aria-label="Map: '
+                                               f'{escape_html(title)}" ', page, count=1)
+    if heading:
+        page = page.replace("<body>", f'<body>\n<header><h1 class="thmaps-sr">{escape_html(title)}</h1></header>', 1)
     return page

@@ -16,10 +16,12 @@ SCREEN_CSS = """<style>
 .leaflet-popup-content { overflow-wrap: anywhere; max-width: calc(100vw - 90px); }
 .thmaps-legend details > summary { cursor: pointer; font-weight: bold; }
 .thmaps-legend details[open] > summary { margin-bottom: 4px; }
-.thmaps-legend { max-height: calc(100vh - 90px); overflow-y: auto; }
+.thmaps-legend { max-height: calc(100vh - 90px); overflow-y: auto; overscroll-behavior: contain; }
 .thmaps-note { background: rgba(255,255,255,.95); padding: 5px 8px; border-radius: 4px; max-width: 260px;
   box-shadow: 0 0 4px rgba(0,0,0,.3); font-size: 12px; }
 .thmaps-focus-label { font-weight: bold; border: 1.5px solid #d7301f; }
+.thmaps-sr { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; border: 0; padding: 0; }
 .thmaps-measure { position: absolute; visibility: hidden; left: 0; top: 0; }
 .thmaps-measure > div { position: absolute; white-space: nowrap; }
 .thmaps-label.ward { font-weight: normal; font-style: italic; font-size: 10.5px; color: #1a1a1a; }
@@ -38,6 +40,19 @@ function thmapsNarrow(map) { return map.getSize().x < __NARROW__; }
 function thmapsPopupOptions() {
     var width = document.documentElement.clientWidth || 400;
     return {maxWidth: Math.max(160, Math.min(320, width - 70)), autoPanPadding: [10, 10]};
+}
+function thmapsFitControls(map, layers) {
+    // The legend (bottom right) scrolls within the room the layer list (top right) leaves it.
+    function fit() {
+        var legend = map.thmapsLegend && map.thmapsLegend.getContainer();
+        if (!legend) { return; }
+        var list = layers.getContainer().getBoundingClientRect(), box = map.getContainer().getBoundingClientRect();
+        legend.style.maxHeight = Math.max(80, box.bottom - list.bottom - 40) + "px";
+    }
+    fit();
+    map.on("resize", fit);
+    L.DomEvent.on(layers.getContainer(), "mouseenter mouseleave click", function () { setTimeout(fit, 0); });
+    map.on("click", function () { setTimeout(fit, 0); });
 }
 function thmapsPopupRoom(map, layers) {
     // Controls sit above the map's panes: close the ones an open popup would slide under.
