@@ -177,16 +177,18 @@ try:
     st.subheader("Modelled annual means (LAEI 2013, 2016, 2019)")
     areas = list(dict.fromkeys(air.laei_trend.sort_values("level", key=lambda l: l.map(
         {"locality": 0, "borough": 1, "london": 2}))["area"]))
-    chart = alt.Chart(air.laei_trend).mark_line(point=True).encode(
-        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title="annual mean (µg/m³)", scale=alt.Scale(zero=False)),
-        color=alt.Color("area:N", title=None, scale=alt.Scale(domain=areas, range=["#7a0177", "#737373", "#2171b5"]),
-                        legend=alt.Legend(orient="bottom", labelLimit=400)),
-        tooltip=["pollutant", "area", "year", alt.Tooltip("value:Q", format=".2f")],
-    ).properties(width=165, height=200, description=f"Line charts: modelled NO2, PM2.5 and PM10 annual means "
-                                                    f"in {name}, Tower Hamlets and London, 2013, 2016 and 2019.").facet(
-        column=alt.Column("pollutant:N", title=None, sort=list(profile.LAEI_INDICATORS))).resolve_scale(y="independent")
-    st.altair_chart(chart)
+    # One chart per pollutant in columns (they stack on a phone); a faceted chart has a fixed width.
+    for column, pollutant in zip(st.columns(len(profile.LAEI_INDICATORS)), profile.LAEI_INDICATORS):
+        chart = alt.Chart(air.laei_trend[air.laei_trend["pollutant"] == pollutant]).mark_line(point=True).encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=f"{pollutant}, annual mean (µg/m³)", scale=alt.Scale(zero=False)),
+            color=alt.Color("area:N", title=None, scale=alt.Scale(domain=areas, range=["#7a0177", "#737373", "#2171b5"]),
+                            legend=alt.Legend(orient="bottom", labelLimit=400, direction="vertical")),
+            tooltip=["pollutant", "area", "year", alt.Tooltip("value:Q", format=".2f")],
+        ).properties(height=200, title=pollutant,
+                     description=f"Line chart: modelled {pollutant} annual means in {name}, Tower Hamlets and "
+                                 "London, 2013, 2016 and 2019.")
+        column.altair_chart(chart, width="stretch")
     st.subheader(f"NO2 diffusion tubes in {name}, {tube_year}")
     if air.tubes.empty:
         st.info(f"No diffusion tube results in {name} for {tube_year}.")

@@ -39,8 +39,8 @@ KINDS = {
 }
 #: Kinds whose codes people type (an S106 project's number is only ours).
 CODED_KINDS = tuple(k for k in KINDS if k not in ("s106", "liveable_streets", "locality"))
-#: How far around a point place the map zooms, metres (a street block or two).
-POINT_BOX_METRES = 250.0
+#: How far around a point place the map zooms, metres (the neighbourhood: its streets and nearest services).
+POINT_BOX_METRES = 600.0
 #: Most matches :func:`find_place` returns.
 MAX_MATCHES = 12
 _CODE = re.compile(r"^[A-Z]\d{8}$")
@@ -250,7 +250,7 @@ def find_place(text, limit: int = MAX_MATCHES) -> list[Place]:
     if any(ch.isdigit() for ch in upper):  # a code: ONS, ODS, site number (names are not codes)
         coded = (places["code"].str.upper() == upper) & places["kind"].isin(CODED_KINDS)
         score = np.where(coded.to_numpy(), np.maximum(score, 150.0), score)
-    if not _CODE.match(upper):
+    if not _CODE.match(upper) and max(len(word) for word in query.split()) >= 2:  # "7 7" names nothing
         score = np.maximum(score, _score(query, places, fuzzy=not score.any()))
     found = places.assign(score=score)
     found = found[found["score"] > 0].sort_values(["score", "order", "name"], ascending=[False, True, True])

@@ -68,6 +68,41 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS[1:], headless=True)
 
 
+#: Text that means a page failed.
+ERROR_MARKERS = ("Traceback", "Error:", "StreamlitAPIException", "ModuleNotFoundError")
+#: Requests that stay on this machine (everything else is "outside").
+LOCAL = r"^(https?://127\.0\.0\.1[:/]|data:|blob:|about:)"
+
+
+def new_page(browser, width: int = 1400, height: int = 2200):
+    """A page in a fresh context (a new session), recording any request that leaves the machine."""
+    import re
+
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.outside_requests = []
+    page.on("request", lambda r: page.outside_requests.append(r.url) if not re.match(LOCAL, r.url) else None)
+    return page
+
+
+def wait_for_app(page, timeout=60_000):
+    """Wait until the page has a heading and the script has stopped running."""
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def map_frame(page):
+    page.wait_for_selector("iframe[title^='Interactive map']", timeout=60_000)
+    return page.frame_locator("iframe[title^='Interactive map']").first
+
+
+def assert_no_error_text(page):
+    text = page.locator("[data-testid='stMain']").inner_text()
+    for marker in ERROR_MARKERS:
+        assert marker not in text, f"{marker!r} on the page"
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
 def axe_script() -> Path:
     """``axe.min.js`` of axe-core :data:`AXE_VERSION`, fetched once with ``npm pack`` (the only download).
 

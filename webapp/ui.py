@@ -347,7 +347,9 @@ def show_table(frame, *, wrap: bool = False, height: int | str = "auto", labels:
 
     ``column_config`` entries (number formats, widths...) replace the plain label of their column.
     """
-    columns = getattr(frame, "data", frame).columns  # a DataFrame or a pandas Styler
-    config = (column_labels(columns) if labels else {}) | dict(column_config or {})
+    data = getattr(frame, "data", frame)  # a DataFrame or a pandas Styler
+    config = (column_labels(data.columns) if labels else {}) | dict(column_config or {})
+    if height == "auto" and len(data) <= 25:
+        height = "content"  # a short table shown whole, not in a ten-row window
     st.dataframe(frame, hide_index=True, width="stretch", placeholder="", height=height,
-                 row_height=70 if wrap else None, column_config=config, **kwargs)
+                 row_height=60 if wrap else None, column_config=config, **kwargs)

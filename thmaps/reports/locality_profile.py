@@ -13,7 +13,7 @@ Examples
 --------
 >>> report = locality_profile("South East")           # doctest: +SKIP
 >>> report.pages, [s.title for s in report.sections][:2]  # doctest: +SKIP
-(10, ['Map: deprivation and services', 'Key indicators'])
+(8, ['Map: deprivation, GP practices and projects', 'Key indicators'])
 """
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ PROFILE_MAP = MapDescription("imd_decile", level="lsoa11", scheme="national_deci
 BASE_SOURCES = ("wards", "lsoa11", "oa21", "oa21_ward_lookup", "gp_practices", "s106_health", "no2_tubes",
                 "laei_lsoa11", "laei_boroughs")
 NOT_IN_STORE = "not yet in this store"
+MAP_SECTION = "deprivation, GP practices and projects"
 
 
 @dataclass
@@ -309,13 +310,13 @@ def locality_profile(locality, tube_year: int = settings.TUBE_YEARS[-1], made_on
     started = time.perf_counter()
     loc = Locality.parse(locality)
     made_on = made_on or _dt.date.today().isoformat()
-    prepared = prepare(replace(PROFILE_MAP, extent=loc, title=f"{loc.name}: deprivation, GP practices and projects"))
+    prepared = prepare(replace(PROFILE_MAP, extent=loc, title=f"{loc.name} locality: {MAP_SECTION}"))
     doc = Document(running_head=f"{loc.name} locality profile · London Borough of Tower Hamlets · {made_on}",
                    made_on=made_on)
     with LOCK, matplotlib.rc_context(RC):  # one print at a time: rcParams are global
         doc.new_page()
         cover_ax = doc.axes
-        doc.add_page(printing.draw(prepared, doc.paper, doc.orientation).figure, section="Map: deprivation and services")
+        doc.add_page(printing.draw(prepared, doc.paper, doc.orientation).figure, section=f"Map: {MAP_SECTION}")
         _key_section(doc, loc.code, loc.name)
         _ranking_section(doc, loc.code)
         missing = _health_section(doc, loc.code)

@@ -49,7 +49,6 @@ import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
 from pypdf import PdfReader, PdfWriter
 from tqdm.auto import tqdm
 
@@ -61,12 +60,12 @@ from ..maps.description import MapDescription, resolve, ward_names
 from ..maps.prepare import prepare
 from .contents import CONTENTS_FILE, assign_pages, render_contents
 from .locality_profile import locality_profile, pack_profiles
+from .packspec import MANIFEST, check_folder as _check_folder, load_spec
 
 PACK_KEYS = {"title", "output", "paper", "orientation", "format", "dpi", "level", "scheme", "k", "period",
              "tube_year", "overlays", "extents", "maps", "description", "profiles"}
 MAP_KEYS = {"indicator", "period", "level", "scheme", "k", "overlays", "tube_year", "title", "extents"}
 DEFAULTS_FROM_PACK = ("period", "level", "scheme", "k", "overlays", "tube_year")
-MANIFEST = "pack.json"
 
 
 @dataclass
@@ -117,52 +116,6 @@ def _extent_label(extent: Extent) -> str:
     if extent.kind == "locality":
         return f"{extent.locality.name} locality"
     return f"{ward_names()[extent.code]} ward"
-
-
-def _nearest_existing(path: Path) -> Path:
-    p = path
-    while not p.exists() and p != p.parent:
-        p = p.parent
-    return p
-
-
-def _check_folder(folder: Path) -> str | None:
-    """Why ``folder`` cannot receive a pack, or None."""
-    if folder.exists():
-        if not folder.is_dir():
-            return f"output {folder} exists and is a file, not a folder"
-        if any(folder.iterdir()) and not (folder / MANIFEST).is_file():
-            return (f"output folder {folder} already exists and is not a thmaps map pack; "
-                    "choose a new folder (an existing pack folder is replaced)")
-    base = _nearest_existing(folder.parent)
-    if not base.is_dir():
-        return f"cannot create output folder {folder}: {base} is a file, not a folder"
-    if not os.access(base, os.W_OK | os.X_OK):
-        return f"cannot write to {base} (permission denied); choose another output folder"
-    try:  # a real probe: permissions can lie (read-only mounts, ACLs)
-        probe = tempfile.mkdtemp(prefix=".thmaps-probe-", dir=base)
-        os.rmdir(probe)
-    except OSError as exc:
-        return f"cannot write to {base} ({exc.strerror or exc}); choose another output folder"
-    return None
-
-
-def load_spec(spec_path) -> dict:
-    """Read a spec file (YAML mapping), raising :class:`MapPackError` with a plain message."""
-    path = Path(spec_path)
-    if not path.is_file():
-        raise MapPackError(f"spec file {path} not found")
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MapPackError(f"cannot read spec {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise MapPackError(f"spec {path.name} is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(spec, dict):
-        raise MapPackError(f"spec {path.name} must be a YAML mapping with 'title', 'output' and 'maps'")
-    return spec
 
 
 def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
