@@ -6,26 +6,9 @@ markers; nothing is fetched from outside the machine. Screenshots of every page 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from webapp.browser import (SCREENSHOTS, assert_no_error_text, launch, map_frame, new_page, running_app,
-                            wait_for_app)
+from webapp.browser import SCREENSHOTS, assert_no_error_text, map_frame, new_page, wait_for_app
 
 PAGES = {"borough_map": "", "my_locality": "my-locality", "export": "export", "data_and_sources": "data-and-sources"}
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

@@ -7,10 +7,8 @@ Screenshots go to artifacts/screenshots/<page>-<width>.png. axe-core is fetched 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from webapp.browser import (SCREENSHOTS, WIDTHS, assert_no_error_text, axe_audit, axe_script, launch, map_frame,
-                            new_page, running_app, wait_for_app)
+from webapp.browser import (SCREENSHOTS, WIDTHS, assert_no_error_text, axe_audit, axe_script, map_frame, new_page,
+                            wait_for_app)
 
 PAGES = {"borough_map": "", "my_locality": "my-locality", "export": "export", "data_and_sources": "data-and-sources",
          "borough_map_found": "?q=E14+0XA&level=ward&overlays=gp_practices,s106"}
@@ -19,21 +17,7 @@ HEIGHTS = {390: 844, 1440: 900}
 
 @pytest.fixture(scope="module")
 def axe():
-    return axe_script()  # fetched before the app starts: the audit must not be skipped
-
-
-@pytest.fixture(scope="module")
-def app_url(axe):
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
+    return axe_script()  # the audit must not be skipped: a missing npm fails the tests
 
 
 def open_page(browser, url: str, width: int):
@@ -140,9 +124,11 @@ def test_a_copied_url_reproduces_the_view(app_url, browser):
     settle_map(page)
     page.locator("[data-testid='stSelectbox']").filter(has_text="Geography").click()
     page.get_by_role("option", name="Ward", exact=True).click()
+    page.wait_for_url("**level=ward**", timeout=60_000)
     wait_for_app(page)
     page.get_by_role("textbox", name="Find a place").fill("Lansbury")
     page.keyboard.press("Enter")
+    page.wait_for_url("**focus=ward%3AE05009325**", timeout=60_000)
     wait_for_app(page)
     page.wait_for_timeout(1500)
     settle_map(page)
@@ -163,23 +149,25 @@ def test_a_copied_url_reproduces_the_view(app_url, browser):
     again.context.close()
 
 
-@pytest.mark.parametrize("text, found, key", [
-    ("E14 0XA", "E14 0XA", "postcode%3AE14+0XA"),
-    ("Lansbury", "Lansbury", "ward%3AE05009325"),
-    ("E01004243", "Tower Hamlets 020A", "lsoa11%3AE01004243"),
-    ("Albion Health Centre", "Albion Health Centre", "gp_practice%3AF84012"),
-])
-def test_search_finds_zooms_and_marks(app_url, browser, text, found, key):
+SEARCHES = [("E14 0XA", "E14 0XA", "postcode%3AE14+0XA"),
+            ("Lansbury", "Lansbury", "ward%3AE05009325"),
+            ("E01004243", "Tower Hamlets 020A", "lsoa11%3AE01004243"),
+            ("Albion Health Centre", "Albion Health Centre", "gp_practice%3AF84012")]
+
+
+def test_search_finds_zooms_and_marks(app_url, browser):
     page = open_page(browser, f"{app_url}/", 1440)
     settle_map(page)
-    page.get_by_role("textbox", name="Find a place").fill(text)
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    page.wait_for_timeout(1500)
-    frame = settle_map(page)
-    frame.locator(".thmaps-focus").wait_for(timeout=30_000)
-    assert frame.locator(".thmaps-focus-label").inner_text() == found
-    assert f"focus={key}" in page.url
-    zoom = frame.locator(".leaflet-control-scale-line").first.inner_text()
-    assert zoom.endswith(" m") and int(zoom.split()[0]) <= 500  # zoomed in from the borough's 1 km
+    for text, found, key in SEARCHES:
+        box = page.get_by_role("textbox", name="Find a place")
+        box.fill(text)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**focus={key}**", timeout=60_000)
+        wait_for_app(page)
+        page.wait_for_timeout(1500)
+        frame = settle_map(page)
+        frame.locator(".thmaps-focus").wait_for(timeout=30_000)
+        assert frame.locator(".thmaps-focus-label").inner_text() == found, text
+        zoom = frame.locator(".leaflet-control-scale-line").first.inner_text()
+        assert zoom.endswith(" m") and int(zoom.split()[0]) <= 500, (text, zoom)  # zoomed in from the borough's 1 km
     page.context.close()
