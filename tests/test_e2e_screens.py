@@ -81,6 +81,9 @@ def test_the_map_is_usable_on_a_phone(app_url, browser):
     frame = settle_map(page)
     drawn = map_rect(page)
     assert drawn["right"] - drawn["left"] > 0.8 * drawn["width"]  # the borough fills the width (was 80 px)
+    # Names are placed at this zoom too: the localities at least, and wards where they fit.
+    assert frame.locator(".thmaps-label.locality").count() >= 3
+    assert frame.locator(".thmaps-label.ward").count() >= 5
     # The legend starts closed and the layer list collapsed; both open on demand (keyboard too).
     assert frame.locator(".thmaps-legend details").get_attribute("open") is None
     assert frame.locator(".leaflet-control-layers-expanded").count() == 0
@@ -96,8 +99,6 @@ def test_the_map_is_usable_on_a_phone(app_url, browser):
         if tip.count():
             rect = tip.evaluate("t => t.getBoundingClientRect().toJSON()")
             assert rect["left"] >= 0 and rect["right"] <= drawn["width"] + 1, rect
-    # Names are placed at this zoom too: the localities at least.
-    assert frame.locator(".thmaps-label.locality").count() >= 3
     page.context.close()
 
 

@@ -22,11 +22,13 @@ from matplotlib.patches import Rectangle
 from pypdf import PdfReader, PdfWriter
 
 from ..maps.printing import page_size_mm, wrap_text
-from ..maps.printing.text import MUTED_TEXT, TEXT_COLOUR, line_mm, put_text
+from ..maps.printing.text import MUTED_TEXT, TEXT_COLOUR, line_mm, put_text, text_width_mm
 
 HEADER_FILL = "#e7e7e7"
 ZEBRA_FILL = "#f6f6f6"
 RULE_COLOUR = "#bdbdbd"
+#: Space between a table cell's edge and its text, mm.
+PAD = 1.2
 
 
 @dataclass
@@ -114,21 +116,20 @@ class Document:
     # ----------------------------------------------------------------- text
 
     def lines(self, x: float, y: float, lines: list[str], size: float, **kw) -> float:
-        """Write lines one under another from ``y`` down; returns the y under the last."""
-        step = line_mm(size, 1.25)
-        for line in lines:
-            put_text(self._ax, x, y, line, size, va="top", **kw)
-            y -= step
-        return y
+        """Write lines one under another from ``y`` down (one text object: matplotlib steps a line by exactly
+        ``size × linespacing``); returns the y under the last."""
+        if lines:
+            put_text(self._ax, x, y, "\n".join(lines), size, va="top", linespacing=1.25, **kw)
+        return y - len(lines) * line_mm(size, 1.25)
 
-    def heading(self, text: str, level: int = 1, new_page: bool = False) -> None:
+    def heading(self, text: str, level: int = 1, new_page: bool = False, keep: float = 30.0) -> None:
         """A section heading (level 1: a bookmark; on a new page if asked, or if little room is left)
-        or a sub-heading (level 2), kept with what follows it."""
+        or a sub-heading (level 2), kept with the ``keep`` millimetres that follow it."""
         size = 15.0 if level == 1 else 11.0
         wrapped = wrap_text(text, self.content_width, size, "bold")
         height = len(wrapped) * line_mm(size, 1.25)
         if level == 1:
-            if new_page or self._ax is None or self.y - height - 60.0 < self.bottom:
+            if new_page or self._ax is None or self.y - height - max(60.0, keep) < self.bottom:
                 self.new_page()
             elif self.y < self.height - self.margin - 8.0:  # not at the top: a gap and a rule above
                 self.y -= 6.0
@@ -137,7 +138,7 @@ class Document:
                 self.y -= 5.0
             self.sections.append(Section(text, self.page_number))
         else:
-            self.ensure(height + 16.0)
+            self.ensure(height + 2.0 + min(keep, self.height - 2 * self.margin - 30.0))
             self.y -= 2.0
         self.y = self.lines(self.margin, self.y, wrapped, size, fontweight="bold") - (3.0 if level == 1 else 1.5)
 
@@ -146,21 +147,22 @@ class Document:
         """A paragraph wrapped to the page width, continued on the next page if need be."""
         wrapped = wrap_text(text, self.content_width - indent, size, weight)
         step = line_mm(size, 1.25)
-        for line in wrapped:
+        if len(wrapped) <= 4 or self.y - self.bottom < 2 * step:
+            self.ensure(len(wrapped) * step if len(wrapped) <= 4 else 2 * step)  # no lone line at a page's foot
+        while wrapped:
             self.ensure(step)
-            self.y = self.lines(self.margin + indent, self.y, [line], size, color=colour, fontweight=weight)
+            fit = max(1, int((self.y - self.bottom) // step))  # the lines that fit on this page
+            self.y = self.lines(self.margin + indent, self.y, wrapped[:fit], size, color=colour, fontweight=weight)
+            wrapped = wrapped[fit:]
         self.y -= gap
 
     def bullets(self, items, size: float = 8.5) -> None:
         """A list of short paragraphs, each after a bullet."""
         for item in items:
             wrapped = wrap_text(item, self.content_width - 5.0, size)
-            self.ensure(line_mm(size, 1.25))
+            self.ensure(len(wrapped) * line_mm(size, 1.25))  # a bullet is never split
             put_text(self._ax, self.margin + 1.0, self.y, "•", size, va="top")
-            for line in wrapped:
-                self.ensure(line_mm(size, 1.25))
-                self.y = self.lines(self.margin + 5.0, self.y, [line], size)
-            self.y -= 1.0
+            self.y = self.lines(self.margin + 5.0, self.y, wrapped, size) - 1.0
         self.y -= 1.5
 
     # ----------------------------------------------------------------- tables
@@ -182,44 +184,72 @@ class Document:
         fills : list of list of str or None, optional
             Background colour of each cell (None: the row's own).
         """
-        total = sum(widths)
-        widths = [w * self.content_width / total for w in widths]
+        widths, head, head_h, cells, heights = self._layout(rows, header, widths, size)
         align = align or ["left"] * len(widths)
-        pad = 1.2
-        head = [wrap_text(h, w - 2 * pad, size, "bold") for h, w in zip(header, widths)]
-        step = line_mm(size, 1.2)
-        head_h = max(len(c) for c in head) * step + 2 * pad
+        body = self.height - 2 * self.margin - 14.0
+        if head_h + sum(heights) <= 0.45 * body and self.y - head_h - sum(heights) < self.bottom:
+            self.new_page()  # a short table is kept on one page
+        elif self.y - head_h - sum(heights[:3]) < self.bottom:
+            self.new_page()  # at least three rows under the header
 
         def draw_header():
-            self._row(head, widths, align, size, head_h, pad, HEADER_FILL, [None] * len(widths), "bold")
+            self._row(head, widths, align, size, head_h, HEADER_FILL, [None] * len(widths), "bold")
 
-        self.ensure(head_h + step + 2 * pad)
         draw_header()
-        for i, row in enumerate(rows):
-            cells = [wrap_text(str(c), w - 2 * pad, size) if str(c) else [""] for c, w in zip(row, widths)]
-            height = max(len(c) for c in cells) * step + 2 * pad
-            if self.y - height < self.bottom:
-                self.new_page()
+        for i, (row_cells, height) in enumerate(zip(cells, heights)):
+            left = heights[i:]
+            if self.y - height < self.bottom or (len(left) <= 2 < len(heights) and self.y - sum(left) < self.bottom):
+                self.new_page()  # never one or two rows alone on a page
                 draw_header()
-            self._row(cells, widths, align, size, height, pad, ZEBRA_FILL if i % 2 else None,
+            self._row(row_cells, widths, align, size, height, ZEBRA_FILL if i % 2 else None,
                       fills[i] if fills else [None] * len(widths), "normal")
         self._ax.add_line(Line2D([self.margin, self.width - self.margin], [self.y, self.y], color=RULE_COLOUR,
                                  linewidth=0.6))
         self.y -= 4.0
 
-    def _row(self, cells, widths, align, size, height, pad, fill, cell_fills, weight) -> None:
-        x = self.margin
+    def table_height(self, rows, header, widths, size: float = 7.5) -> float:
+        """How tall :meth:`table` would draw these rows (mm, header included, on one page)."""
+        _, _, head_h, _, heights = self._layout(rows, header, widths, size)
+        return head_h + sum(heights)
+
+    def _layout(self, rows, header, widths, size):
+        """Column widths, wrapped header and cells, and the header's and each row's height (mm)."""
+        widths = self._fit_columns(rows, header, widths, size, PAD)
         step = line_mm(size, 1.2)
+        head = [wrap_text(h, w - 2 * PAD, size, "bold") for h, w in zip(header, widths)]
+        cells = [[wrap_text(str(c), w - 2 * PAD, size) if str(c) else [""] for c, w in zip(row, widths)]
+                 for row in rows]
+        heights = [max(len(c) for c in row) * step + 2 * PAD for row in cells]
+        return widths, head, max(len(c) for c in head) * step + 2 * PAD, cells, heights
+
+    def _fit_columns(self, rows, header, widths, size, pad) -> list[float]:
+        """Column widths (mm) filling the page in the given proportions, widened where a word would not fit
+        whole (a number or a short heading must not break), the room taken from columns that have some."""
+        total = sum(widths)
+        widths = [w * self.content_width / total for w in widths]
+        need = []
+        for i, head in enumerate(header):
+            words = str(head).split() + [w for row in rows for w in str(row[i]).split()]
+            widest = max([text_width_mm(w, size, "bold" if j < len(str(head).split()) else "normal")
+                          for j, w in enumerate(words)] or [0.0])
+            need.append(min(widest + 2 * pad + 0.3, self.content_width / 3))
+        short = sum(max(0.0, n - w) for n, w in zip(need, widths))
+        spare = sum(max(0.0, w - n) for n, w in zip(need, widths))
+        if short <= 0 or spare <= 0:
+            return widths
+        take = min(1.0, short / spare)
+        return [n if w < n else w - (w - n) * take for n, w in zip(need, widths)]
+
+    def _row(self, cells, widths, align, size, height, fill, cell_fills, weight) -> None:
+        x = self.margin
         for lines, w, a, cell_fill in zip(cells, widths, align, cell_fills):
             colour = cell_fill or fill
             if colour:
                 self._ax.add_patch(Rectangle((x, self.y - height), w, height, facecolor=colour, edgecolor="none",
                                              zorder=0))
-            y = self.y - pad
-            for line in lines:
-                put_text(self._ax, x + (w - pad if a == "right" else pad), y, line, size, va="top", ha=a,
-                         fontweight=weight)
-                y -= step
+            if any(lines):  # one text object a cell, lines exactly ``step`` apart
+                put_text(self._ax, x + (w - PAD if a == "right" else PAD), self.y - PAD, "\n".join(lines), size,
+                         va="top", ha=a, multialignment=a, fontweight=weight, linespacing=1.2)
             x += w
         self.y -= height
 

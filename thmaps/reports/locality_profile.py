@@ -84,7 +84,7 @@ def _key_rows(table: pd.DataFrame) -> tuple[list[list[str]], list[list[str | Non
     rows, fills = [], []
     for _, r in table.iterrows():
         unit = r["unit"]
-        interval = "" if pd.isna(r["lower 95%"]) else f"{cell(r['lower 95%'], unit)} – {cell(r['upper 95%'], unit)}"
+        interval = "" if pd.isna(r["lower 95%"]) else f"{cell(r['lower 95%'], unit)}–{cell(r['upper 95%'], unit)}"
         verdicts = [r["vs borough"], r["vs London"], r["vs England"]]
         rows.append([f"{r['indicator']} ({unit})", r["period"], cell(r["locality value"], unit), interval,
                      cell(r["borough value"], unit), cell(r["London value"], unit), cell(r["England value"], unit)]
@@ -101,11 +101,13 @@ KEY_ALIGN = ["left", "left"] + ["right"] * 5 + ["left"] * 3
 
 def _key_section(doc: Document, code: str, name: str) -> None:
     doc.heading("Key indicators", new_page=True)
-    doc.paragraph(f"{name} beside Tower Hamlets, London and England. {COMPARISON_NOTE}", size=8)
+    doc.paragraph(f"{name} beside Tower Hamlets, London and England: better, similar or worse (see the note "
+                  "under the table for how they are compared).", size=8)
     table = key_indicators(code)
     rows, fills = _key_rows(table)
     doc.table(rows, KEY_HEADER, KEY_WIDTHS, KEY_ALIGN, fills=fills)
     notes = [n for n in dict.fromkeys(table["note"]) if n]
+    doc.paragraph(f"How compared: {COMPARISON_NOTE}", size=7.5, colour=MUTED_TEXT)
     doc.paragraph("Notes: " + " ".join(notes) + " London and England are blank where the store holds no such "
                   "comparator.", size=7.5, colour=MUTED_TEXT)
 
@@ -119,15 +121,16 @@ def _ranking_section(doc: Document, code: str) -> None:
     for indicator_id in RANKING_INDICATORS:
         ranking = ward_ranking(code, indicator_id)
         unit = ranking["unit"].iloc[0]
-        doc.heading(f"{ranking['indicator'].iloc[0]}, {ranking['period'].iloc[0]}", level=2)
         rows = [[cell(r["locality rank"]), r["ward"], cell(r["value"], unit),
-                 "" if pd.isna(r["lower 95%"]) else f"{cell(r['lower 95%'], unit)} – {cell(r['upper 95%'], unit)}",
+                 "" if pd.isna(r["lower 95%"]) else f"{cell(r['lower 95%'], unit)}–{cell(r['upper 95%'], unit)}",
                  f"{cell(r['borough rank'])} of {cell(r['wards in borough'])}", VERDICT_LABELS.get(r["vs borough"], "")]
                 for _, r in ranking.iterrows()]
         fills = [[None] * 5 + [VERDICT_FILLS.get(r["vs borough"])] for _, r in ranking.iterrows()]
-        doc.table(rows, ["Rank in locality", "Ward", f"Value ({unit})", "95% interval", "Rank in borough",
-                         "vs borough"], [14, 40, 16, 22, 18, 20], ["right", "left", "right", "right", "right", "left"],
-                  fills=fills)
+        header = ["Rank in locality", "Ward", f"Value ({unit})", "95% interval", "Rank in borough", "vs borough"]
+        widths = [14, 40, 16, 22, 18, 20]
+        doc.heading(f"{ranking['indicator'].iloc[0]}, {ranking['period'].iloc[0]}", level=2,
+                    keep=doc.table_height(rows, header, widths) + 8.0)
+        doc.table(rows, header, widths, ["right", "left", "right", "right", "right", "left"], fills=fills)
         doc.paragraph(f"Tower Hamlets: {format_value(ranking['borough value'].iloc[0], unit)}. "
                       f"{ranking.attrs['rank_note']} Compared by: {ranking.attrs['comparison_method']}.",
                       size=7.5, colour=MUTED_TEXT)
@@ -184,16 +187,17 @@ def _s106_section(doc: Document, code: str, name: str) -> None:
 
 
 def _air_section(doc: Document, code: str, name: str, tube_year: int) -> None:
-    doc.heading("Air quality")
     air = air_quality(code, tube_year)
-    doc.heading("Modelled annual means (LAEI)", level=2)
     trend = air.laei_trend.pivot_table(index=["pollutant", "area", "level"], columns="year", values="value").reset_index()
     trend["order"] = trend["level"].map({"locality": 0, "borough": 1, "london": 2})
     trend = trend.sort_values(["pollutant", "order"])
     years = [c for c in trend.columns if isinstance(c, (int,)) or str(c).isdigit()]
     rows = [[r["pollutant"], r["area"]] + [cell(r[y], "µg/m³") for y in years] for _, r in trend.iterrows()]
-    doc.table(rows, ["Pollutant", "Area"] + [f"{y} (µg/m³)" for y in years], [16, 40] + [18] * len(years),
-              ["left", "left"] + ["right"] * len(years))
+    header, widths = ["Pollutant", "Area"] + [f"{y} (µg/m³)" for y in years], [16, 40] + [18] * len(years)
+    keep = doc.table_height(rows, header, widths) + 8.0
+    doc.heading("Air quality", keep=keep + 12.0)  # kept with its first table
+    doc.heading("Modelled annual means (LAEI)", level=2, keep=keep)
+    doc.table(rows, header, widths, ["left", "left"] + ["right"] * len(years))
     doc.heading(f"NO2 diffusion tubes in {name}, {tube_year}", level=2)
     if air.tubes.empty:
         doc.paragraph(f"No diffusion tube results in {name} for {tube_year}.", size=8.5)
@@ -215,15 +219,16 @@ def _air_section(doc: Document, code: str, name: str, tube_year: int) -> None:
 
 
 def _sources_section(doc: Document, source_ids: list[str], map_attributions: list[str]) -> None:
-    doc.heading("Sources, licences and methods")
     ids = list(dict.fromkeys(source_ids))
     rows = [[cell(get_source(s).title), cell(get_source(s).publisher), cell(get_source(s).vintage),
              cell(get_source(s).licence)] for s in ids]
-    doc.table(rows, ["Source", "Publisher", "Vintage", "Licence"], [60, 40, 30, 40])
+    header, widths = ["Source", "Publisher", "Vintage", "Licence"], [60, 40, 30, 40]
+    doc.heading("Sources, licences and methods", keep=min(doc.table_height(rows, header, widths), 120.0))
+    doc.table(rows, header, widths)
     doc.heading("Attribution", level=2)
     for line in dict.fromkeys(attribution_lines(ids) + list(map_attributions)):
         doc.paragraph(line, size=8, gap=1.0)
-    doc.heading("Methods", level=2)
+    doc.heading("Methods", level=2, keep=45.0)
     doc.bullets([COMPARISON_NOTE, LOCALITY_NOTE,
                  "Values are rounded for print: whole numbers for counts, one decimal for shares, two for "
                  "concentrations (µg/m³). Downloads from the app keep full precision.",

@@ -125,12 +125,29 @@ def draw_focus(ax, prepared: PreparedMap, scale: float, xlim, ylim, mm_per_metre
     return (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
 
 
-def draw_map_note(ax, text: str | None, scale: float, width_mm: float) -> None:
-    """A short note in a white box at the top left of the map (a single-area map says so here)."""
+def furniture(xlim, ylim, mm_per_metre: float, scale: float) -> list[tuple[float, float, float, float]]:
+    """The map's own furniture no name may cover (metres): scale bar (bottom left), north arrow (top right)
+    and the CRS line (bottom right), as :func:`thmaps.maps.printing.page.draw` places them."""
+    w, h = xlim[1] - xlim[0], ylim[1] - ylim[0]
+
+    def box(fx0, fy0, fx1, fy1):
+        return (xlim[0] + fx0 * w, ylim[0] + fy0 * h, xlim[0] + fx1 * w, ylim[0] + fy1 * h)
+
+    mm_h = h * mm_per_metre
+    return [box(0, 0, 0.30, 15.0 * scale / mm_h), box(0.90, 0.80, 1, 1), box(0.62, 0, 1, 4.5 * scale / mm_h)]
+
+
+def draw_map_note(ax, text: str | None, scale: float, width_mm: float) -> tuple[float, float] | None:
+    """A short note in a white box at the top left of the map (a single-area map says so here).
+
+    Returns the share of the map's width and height it covers (for the names to keep clear of), or None.
+    """
     if not text:
-        return
+        return None
     size = 8.0 * scale
     lines = wrap_text(text, min(width_mm * 0.55, 95.0 * scale), size)
     put_text(ax, 0.012, 0.985, "\n".join(lines), size, transform=ax.transAxes, ha="left", va="top", zorder=20,
              linespacing=1.2, bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "#7f7f7f",
                                     "linewidth": 0.6, "alpha": 0.95}, gid="thmaps-map-note")
+    width = max(text_width_mm(line, size) for line in lines) + 4.0
+    return width, len(lines) * line_mm(size, 1.2) + 4.0

@@ -40,7 +40,7 @@ from ...overlays import OVERLAYS, symbol_sizes
 from ..labels import ward_lines
 from ..prepare import PreparedMap
 from ..nesting import single_area_note
-from .labels import draw_focus, draw_map_note, draw_names
+from .labels import draw_focus, draw_map_note, draw_names, furniture
 from .legend import Swatch, draw_block, layout_columns, legend_blocks, measure_blocks
 from .style import (AREA_EDGE, BOROUGH_EDGE, BOROUGH_WIDTH, CONTEXT_COLOUR, EXTENT_EDGE, EXTENT_WIDTH,
                     LOCALITY_EDGE, LOCALITY_WIDTH, WATER_COLOUR, area_style, scatter_style)
@@ -211,9 +211,15 @@ def _draw_overlays(ax, prepared: PreparedMap, scale: float, water) -> None:
 
 def _draw_labels(ax, prepared: PreparedMap, scale: float, xlim, ylim, mm_per_metre: float) -> list:
     """The focus marker, then ward and locality names placed inside their areas (:mod:`.labels`)."""
+    taken = furniture(xlim, ylim, mm_per_metre, scale)
     focus_box = draw_focus(ax, prepared, scale, xlim, ylim, mm_per_metre)
-    draw_map_note(ax, single_area_note(prepared), scale, (xlim[1] - xlim[0]) * mm_per_metre)
-    return draw_names(ax, prepared, scale, xlim, ylim, mm_per_metre, [focus_box] if focus_box else [])
+    if focus_box:
+        taken.append(focus_box)
+    note = draw_map_note(ax, single_area_note(prepared), scale, (xlim[1] - xlim[0]) * mm_per_metre)
+    if note:  # its width and height in mm, from the top left corner
+        taken.append((xlim[0], ylim[1] - (note[1] + 3.0) / mm_per_metre, xlim[0] + (note[0] + 3.0) / mm_per_metre,
+                      ylim[1]))
+    return draw_names(ax, prepared, scale, xlim, ylim, mm_per_metre, taken)
 
 
 def _draw_north_arrow(ax, scale: float) -> None:

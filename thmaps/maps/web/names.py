@@ -3,8 +3,8 @@
 The names come from :func:`thmaps.maps.labels.map_labels`, as on paper; the browser places them
 at every zoom (the scale changes, so only the page can measure): for each name in turn, the first
 candidate point and one- or two-line form whose box lies inside the name's area (checked against
-the area's outline, sent as encoded polylines), inside the map and clear of every name placed
-before it. A name that fits nowhere at this zoom is left out until it does.
+the area's outline, sent as encoded polylines), inside the map and clear of the map's controls and
+of every name placed before it. A name that fits nowhere in this view is left out until it does.
 
 Every piece of data text reaches the page through :mod:`thmaps.safetext`.
 """
@@ -183,6 +183,13 @@ function thmapsPlaceNames(map, names) {
         if (!sizes || !sizes[0] || !sizes[0][0][0]) { measure(); }
         layer.clearLayers();
         var taken = [], origin = map.getContainer().getBoundingClientRect();
+        // No name under the map's controls (zoom, layers, legend, scale, attribution, note).
+        map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
+            var r = c.getBoundingClientRect();
+            if (r.width && r.height) {
+                taken.push([r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top]);
+            }
+        });
         if (map.thmapsFocus && map.thmapsFocus.getTooltip() && map.thmapsFocus.getTooltip().getElement()) {
             var r = map.thmapsFocus.getTooltip().getElement().getBoundingClientRect();
             taken.push([r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top]);
@@ -207,7 +214,8 @@ function thmapsPlaceNames(map, names) {
             }
         });
     }
-    map.on("zoomend resize", place);
+    map.on("zoomend moveend resize", place);
+    map.getContainer().addEventListener("toggle", function () { setTimeout(place, 0); }, true);  // the legend
     map.whenReady(function () { setTimeout(place, 0); });
 }
 </script>"""
