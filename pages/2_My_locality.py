@@ -48,8 +48,10 @@ except Exception as exc:
 years = list(reversed(settings.TUBE_YEARS))
 ui.url_value("tube_year", "tube_year", years[0], options=years, parse=int)
 today = _dt.date.today().isoformat()
+chosen_year, version = int(st.session_state["tube_year"]), ui.store_version()
+# Made when clicked (a few seconds), in a thread of its own: everything it needs is taken now.
 st.download_button(f"Download the {name} locality profile (PDF, about 8 pages)",
-                   lambda: profile_pdf(code, int(st.session_state["tube_year"]), today, ui.store_version()),
+                   lambda: profile_pdf(code, chosen_year, today, version),
                    file_name=profile_file_name(name, today), mime="application/pdf", key="download_profile",
                    type="primary", on_click="ignore",
                    help="A printable profile for the committee: the locality map with its wards named, key indicators "

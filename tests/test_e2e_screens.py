@@ -172,3 +172,17 @@ def test_search_finds_zooms_and_marks(app_url, browser):
         zoom = frame.locator(".leaflet-control-scale-line").first.inner_text()
         assert zoom.endswith(" m") and int(zoom.split()[0]) <= 500, (text, zoom)  # zoomed in from the borough's 1 km
     page.context.close()
+
+
+def test_the_locality_profile_downloads_from_my_locality(app_url, browser, tmp_path):
+    # A server's very first session, opened on a page other than the main one, shows Streamlit's "Page not
+    # found" over the right page (the pages are registered by that first run): open the main page first.
+    open_page(browser, f"{app_url}/", 1440).context.close()
+    page = open_page(browser, f"{app_url}/my-locality?locality=South+East", 1440)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Download the South East locality profile").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name.startswith("locality-profile-south-east-") and path.suffix == ".pdf"
+    assert path.read_bytes()[:5] == b"%PDF-" and b"South East locality profile" in path.read_bytes()
+    page.context.close()
