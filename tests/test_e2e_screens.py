@@ -54,7 +54,11 @@ def map_rect(page) -> dict:
 def test_every_page_at_phone_and_desktop_width(app_url, browser, axe, name, width):
     page = open_page(browser, f"{app_url}/{PAGES[name]}", width)
     if name.startswith("borough") or name == "my_locality":
-        settle_map(page)
+        frame = settle_map(page)
+        # The legend and the layer list never overlap (the legend scrolls within the room left to it).
+        legend = frame.locator(".thmaps-legend").evaluate("e => e.getBoundingClientRect().toJSON()")
+        layers = frame.locator(".leaflet-control-layers").evaluate("e => e.getBoundingClientRect().toJSON()")
+        assert legend["top"] >= layers["bottom"] or legend["right"] <= layers["left"], (legend, layers)
     if name == "export":
         page.locator("[data-testid='stImage'] img").first.wait_for(timeout=90_000)
         alt = page.locator("[data-testid='stImage'] img").first.get_attribute("alt")

@@ -46,8 +46,9 @@ function thmapsFitControls(map, layers) {
     function fit() {
         var legend = map.thmapsLegend && map.thmapsLegend.getContainer();
         if (!legend) { return; }
-        var list = layers.getContainer().getBoundingClientRect(), box = map.getContainer().getBoundingClientRect();
-        legend.style.maxHeight = Math.max(80, box.bottom - list.bottom - 40) + "px";
+        // The legend is anchored at its bottom (above the attribution): its top must stay below the list.
+        var list = layers.getContainer().getBoundingClientRect(), bottom = legend.getBoundingClientRect().bottom;
+        legend.style.maxHeight = Math.max(80, bottom - list.bottom - 26) + "px";
     }
     fit();
     map.on("resize", fit);
