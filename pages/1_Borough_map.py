@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from thmaps import settings
+from thmaps import display, settings
 from thmaps.errors import ThmapsError
 from thmaps.indicators import CATALOGUE, LEVEL_LABELS, levels_of
 from thmaps.maps import MAP_LEVELS, SCHEMES, MapDescription, default_scheme, resolve
@@ -24,14 +24,15 @@ PAGE_LEVELS = MAP_LEVELS
 
 
 def borough_only_table(indicator_ids) -> pd.DataFrame:
-    """Latest borough, London and England values of indicators that have no sub-borough figure."""
+    """Latest borough, London and England values of indicators that have no sub-borough figure (rounded by unit)."""
     values = ui.layer("indicators", version)
     rows = []
     for iid in indicator_ids:
         ind = CATALOGUE[iid]
         sel = values[(values["indicator_id"] == iid) & (values["period"] == ind.periods[-1])].set_index("level")["value"]
         rows.append({"indicator": ind.title, "period": ind.periods[-1], "unit": ind.unit,
-                     "Tower Hamlets": sel.get("borough"), "London": sel.get("london"), "England": sel.get("england"),
+                     **{name: display.cell(sel.get(level), ind.unit)
+                        for name, level in (("Tower Hamlets", "borough"), ("London", "london"), ("England", "england"))},
                      "why not mapped": ind.method,
                      "source": "; ".join(f"{get_source(s).publisher}, {get_source(s).vintage}" for s in ind.source_ids)})
     return pd.DataFrame(rows)
@@ -40,14 +41,17 @@ def borough_only_table(indicator_ids) -> pd.DataFrame:
 BOROUGH_ONLY = [i for i in CATALOGUE if not levels_of(i, PAGE_LEVELS)]
 
 # --------------------------------------------------------------------------- choices
+ui.url_begin()
 with st.sidebar:
     st.header("Map settings")
     ids = list(CATALOGUE)
+    ui.url_value("indicator", "indicator", "imd_decile", options=ids)
     indicator_id = st.selectbox(
-        "Indicator", ids, index=ids.index("imd_decile"), key="indicator",
+        "Indicator", ids, key="indicator",
         format_func=lambda i: CATALOGUE[i].title + (" — borough only, not mappable" if i in BOROUGH_ONLY else ""))
-    levels = levels_of(indicator_id, PAGE_LEVELS)
-    level = st.selectbox("Geography", levels or ["borough"], key="level", disabled=not levels,
+    levels = levels_of(indicator_id, PAGE_LEVELS) or ["borough"]
+    ui.url_value("level", "level", levels[0], options=levels)
+    level = st.selectbox("Geography", levels, key="level", disabled=levels == ["borough"],
                          format_func=lambda lvl: LEVEL_LABELS[lvl])
 
 if indicator_id in BOROUGH_ONLY:
@@ -55,7 +59,7 @@ if indicator_id in BOROUGH_ONLY:
     st.title(ind.title)
     st.warning(f"**{ind.title}** is published for the borough as a whole only, so it cannot be mapped by LSOA, "
                f"ward or locality. {ind.method} The borough's latest figure against London and England is below.")
-    st.dataframe(borough_only_table([indicator_id]), hide_index=True, width="stretch")
+    ui.show_table(borough_only_table([indicator_id]), wrap=True)
     st.caption("  \n".join(dict.fromkeys(get_source(s).attribution for s in ind.source_ids)))
     prepared = None
 else:
@@ -66,23 +70,23 @@ else:
         st.stop()
     effective = CATALOGUE[resolved.indicator]
     with st.sidebar:
-        period = st.selectbox("Period", list(effective.periods)[::-1], key="period")
+        periods = list(effective.periods)[::-1]
+        ui.url_value("period", "period", periods[0], options=periods)
+        period = st.selectbox("Period", periods, key="period")
         schemes = [s for s in SCHEMES if s != "national_deciles" or effective.national_deciles]
-        scheme = st.selectbox("Classification", schemes, format_func=SCHEMES.get, key="scheme",
-                              index=schemes.index(default_scheme(effective.id)))
-        k = st.slider("Number of classes", 3, 9, 5, key="k", disabled=scheme == "national_deciles",
-                      help="National IMD deciles always have 10 classes.")
+        ui.url_value("scheme", "scheme", default_scheme(effective.id), options=schemes)
+        scheme = st.selectbox("Classification", schemes, format_func=SCHEMES.get, key="scheme")
+        k = ui.class_count("k", scheme)
         st.subheader("Overlays")
-        overlays = tuple(key for key, overlay in OVERLAYS.items()
-                         if st.checkbox(overlay.label, value=key == "gp_practices", key=f"overlay_{key}"))
-        tube_year = st.selectbox("NO2 diffusion tube year", list(settings.TUBE_YEARS)[::-1], key="tube_year",
-                                 disabled="no2_tubes" not in overlays,
-                                 help="Tubes are coloured by their bias-adjusted annual mean against the "
-                                      "40 µg/m³ objective.")
+        ui.url_flags("overlays", {key: f"overlay_{key}" for key in OVERLAYS}, default=("gp_practices",))
+        overlays = tuple(key for key, overlay in OVERLAYS.items() if st.checkbox(overlay.label, key=f"overlay_{key}"))
+        tube_year = ui.tube_year_choice("tube_year", "no2_tubes" in overlays)
 
+    head = st.container()  # the title goes above the search box, once the map is known
+    focus = ui.place_search("map")
     description = MapDescription(indicator_id, period=period, level=level, scheme=scheme, k=int(k),
-                                         overlays=overlays, tube_year=int(tube_year),
-                                         extent="london" if level == "london_lsoa11" else "borough")
+                                 overlays=overlays, tube_year=int(tube_year),
+                                 extent="london" if level == "london_lsoa11" else "borough", focus=focus)
     try:
         prepared = ui.prepared_map(description, version)
     except Exception as exc:  # a plain message rather than a traceback for the user
@@ -90,17 +94,22 @@ else:
         prepared = None
 
     if prepared is not None:
-        st.title(escape_markdown(prepared.title))
-        st.caption(escape_markdown(prepared.subtitle))
-        if prepared.description.indicator != indicator_id:
-            st.info(escape_markdown(next(n for n in prepared.notes if "summarised as" in n)))
+        with head:
+            st.title(escape_markdown(prepared.title))
+            st.caption(escape_markdown(prepared.subtitle))
+            if prepared.description.indicator != indicator_id:
+                st.info(escape_markdown(next(n for n in prepared.notes if "summarised as" in n)))
         try:
             ui.show_map(description, version, height=640)
         except Exception as exc:  # a plain message rather than a traceback for the user
             ui.problem("the interactive map", exc)
+        ui.page_link("pages/3_Export.py", "export", "Print this view (PDF, PNG or SVG) and download its data",
+                     ui.url_params())
         ui.footer(prepared)
+        ui.map_values(prepared, "borough")
+ui.url_end()
 
 with st.expander("Indicators not available at sub-borough level", expanded=indicator_id in BOROUGH_ONLY):
     st.write("These come from OHID Fingertips, which publishes them for local authorities only. thmaps shows "
              "them as published and does not invent ward or locality figures, so they cannot be mapped by area.")
-    st.dataframe(borough_only_table(BOROUGH_ONLY), hide_index=True, width="stretch")
+    ui.show_table(borough_only_table(BOROUGH_ONLY), wrap=True)

@@ -4,30 +4,37 @@ Thin page: widgets -> thmaps.profile / thmaps.maps; every figure comes from the 
 """
 from __future__ import annotations
 
+import datetime as _dt
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from thmaps import profile, settings
+from thmaps import display, profile, settings
+from thmaps.display import VERDICT_COLOURS, VERDICT_FILLS, VERDICT_LABELS
 from thmaps.geo import LOCALITY_NOTE, Locality
 from thmaps.indicators import COMPARISON_NOTE
 from thmaps.maps import MapDescription
+from thmaps.reports.locality_profile import locality_profile, profile_file_name
 from thmaps.safetext import escape_markdown
 from webapp import ui
 
 ui.require_store()
 
-VERDICT_LABELS = {"worse": "▲ worse", "better": "▼ better", "similar": "≈ similar", "higher": "↑ higher",
-                  "lower": "↓ lower", "not compared": "– not compared", "no data": "no data"}
-# Colour-blind-safe (PuOr): orange = worse, purple = better, grey = similar; blues (as Fingertips) for
-# higher / lower where higher is neither better nor worse.
-VERDICT_COLOURS = {"worse": "#e08214", "similar": "#bababa", "better": "#8073ac", "higher": "#4292c6",
-                   "lower": "#c6dbef", "not compared": "#f0f0f0", "no data": "#f0f0f0"}
 VERSUS = ["vs borough", "vs London", "vs England"]
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def profile_pdf(code: str, tube_year: int, made_on: str, store_version: float | None = None) -> bytes:
+    """The locality profile PDF, made once per locality, tube year, day and store."""
+    return locality_profile(code, tube_year=tube_year, made_on=made_on).pdf
+
+
+ui.url_begin()
 st.title("My locality")
-name = st.selectbox("Locality", [loc.name for loc in Locality.all()], index=0, key="locality",
+names = [loc.name for loc in Locality.all()]
+ui.url_value("locality", "locality", names[0], options=names)
+name = st.selectbox("Locality", names, key="locality",
                     help="The four Tower Hamlets Together localities (thmaps default ward lists).")
 locality = Locality.parse(name)
 code = locality.code
@@ -38,20 +45,33 @@ try:
 except Exception as exc:
     ui.problem("the locality's wards", exc)
 
+years = list(reversed(settings.TUBE_YEARS))
+ui.url_value("tube_year", "tube_year", years[0], options=years, parse=int)
+today = _dt.date.today().isoformat()
+chosen_year, version = int(st.session_state["tube_year"]), ui.store_version()
+# Made when clicked (a few seconds), in a thread of its own: everything it needs is taken now.
+st.download_button(f"Download the {name} locality profile (PDF, about 8 pages)",
+                   lambda: profile_pdf(code, chosen_year, today, version),
+                   file_name=profile_file_name(name, today), mime="application/pdf", key="download_profile",
+                   type="primary", on_click="ignore",
+                   help="A printable profile for the committee: the locality map with its wards named, key indicators "
+                        "against the borough, London and England, the wards ranked, Census 2021 health, GP practices, "
+                        "S106/CIL projects, air quality, and every source and licence. Takes a few seconds.")
+
 # --------------------------------------------------------------------------- map
 st.header("Map")
 map_options = ui.indicator_options("lsoa11")
 map_ids = list(map_options)
-map_indicator = st.selectbox("Indicator on the map", map_ids, index=map_ids.index("imd_decile"),
-                             format_func=map_options.get, key="map_indicator")
-tube_year = st.selectbox("NO2 diffusion tube year (map and air quality section)", list(reversed(settings.TUBE_YEARS)),
-                         index=0, key="tube_year")
+ui.url_value("indicator", "map_indicator", "imd_decile", options=map_ids)
+map_indicator = st.selectbox("Indicator on the map", map_ids, format_func=map_options.get, key="map_indicator")
+tube_year = st.selectbox("NO2 diffusion tube year (map, air quality section and profile)", years, key="tube_year")
 try:
     desc = MapDescription(map_indicator, level="lsoa11", extent=locality,
                           overlays=("gp_practices", "s106", "no2_tubes"), tube_year=int(tube_year))
     prepared = ui.show_map(desc, ui.store_version(), height=520)
     st.caption(escape_markdown(prepared.subtitle))
     ui.footer(prepared)
+    ui.map_values(prepared, "locality")
 except Exception as exc:
     ui.problem("the map", exc)
 
@@ -67,11 +87,12 @@ try:
                    "% of borough total", "comparison method", "note", "source"]].rename(
         columns={"locality value": f"{name}", "borough value": "Tower Hamlets", "London value": "London",
                  "England value": "England"})
-    colours = {VERDICT_LABELS[k]: v for k, v in VERDICT_COLOURS.items()}
+    colours = {VERDICT_LABELS[k]: v for k, v in VERDICT_FILLS.items() if v}
     styled = shown.style.map(lambda v: f"background-color: {colours.get(v, 'white')}", subset=VERSUS)
-    st.dataframe(styled, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3,
-                 column_config={"indicator": st.column_config.TextColumn(width="medium", pinned=True),
-                                "unit": st.column_config.TextColumn(width="small")})
+    ui.show_table(styled, wrap=True, height=70 * len(shown) + 40, labels=False,
+                  column_config={"indicator": st.column_config.TextColumn("Indicator", width="medium", pinned=True),
+                                 "unit": st.column_config.TextColumn("Unit", width="small"),
+                                 **ui.column_labels(shown.columns, skip=("indicator", "unit"))})
     st.caption(f"**Method:** {escape_markdown(COMPARISON_NOTE)} ▲ worse = shaded orange, ▼ better = purple, "
                "≈ similar = grey, ↑ higher / ↓ lower = blue. Lower / upper 95%: the locality's confidence limits "
                "(blank where no interval applies). London and England values are shown where the store has them.")
@@ -87,13 +108,16 @@ COMPARATOR_CHOICES = {"borough": "Tower Hamlets", "london": "London", "england":
 rank_options = profile.ranking_indicators()
 rank_ids = list(rank_options)
 left, right = st.columns([3, 2])
-rank_indicator = left.selectbox("Rank the wards on", rank_ids, index=rank_ids.index("imd_share_q1"),
-                                format_func=rank_options.get, key="ranking_indicator")
-comparator = right.radio("Compare with", list(COMPARATOR_CHOICES), format_func=COMPARATOR_CHOICES.get,
-                         horizontal=True, key="comparator",
-                         help="An area is better, similar or worse than the comparator by whether the comparator "
-                              "lies inside the area's 95% interval (Fingertips' rule); without an interval, by a "
-                              "labelled rule of thumb. For Census 2021 'England' is England and Wales.")
+with left:
+    ui.url_value("rank", "ranking_indicator", "imd_share_q1", options=rank_ids)
+    rank_indicator = st.selectbox("Rank the wards on", rank_ids, format_func=rank_options.get, key="ranking_indicator")
+with right:
+    ui.url_value("vs", "comparator", "borough", options=list(COMPARATOR_CHOICES))
+    comparator = st.radio("Compare with", list(COMPARATOR_CHOICES), format_func=COMPARATOR_CHOICES.get,
+                          horizontal=True, key="comparator",
+                          help="An area is better, similar or worse than the comparator by whether the comparator "
+                               "lies inside the area's 95% interval (Fingertips' rule); without an interval, by a "
+                               "labelled rule of thumb. For Census 2021 'England' is England and Wales.")
 try:
     ranking = profile.ward_ranking(code, rank_indicator, comparator=comparator)
     verdict = f"vs {profile.COMPARATORS[comparator]}"
@@ -115,18 +139,19 @@ try:
     if pd.notna(comparator_value):
         layers += alt.Chart(pd.DataFrame({"comparator": [comparator_value]})).mark_rule(
             color="black", strokeDash=[4, 3]).encode(x="comparator:Q")
-    st.altair_chart(layers, width="stretch")
+    st.altair_chart(layers.properties(description=f"Bar chart with 95% intervals: {name}'s wards ranked on "
+                                                  f"{ranking['indicator'].iloc[0]}; the same values are in the "
+                                                  "table below."), width="stretch")
     st.caption(escape_markdown(
         f"Black lines: each ward's 95% confidence interval (where one applies). Dashed line: "
         f"{COMPARATOR_CHOICES[comparator]} value{'' if pd.notna(comparator_value) else ' (not in the store)'}. "
         f"{ranking.attrs['rank_note']} Borough rank is out of {int(ranking['wards in borough'].iloc[0])} wards. "
         f"Method: {ranking.attrs['method']} Compared with {COMPARATOR_CHOICES[comparator]}: "
         f"{ranking.attrs['comparison_method']}."))
-    st.dataframe(ranking[["ward", "value", "lower 95%", "upper 95%", "unit", "period", "locality rank",
-                          "borough rank", verdict]],
-                 hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.2f")
-                                for c in ("value", "lower 95%", "upper 95%")})
+    ui.show_table(ranking[["ward", "value", "lower 95%", "upper 95%", "unit", "period", "locality rank",
+                           "borough rank", verdict]],
+                  column_config={c: st.column_config.NumberColumn(display.label(c), format=display.number_format(unit))
+                                 for c in ("value", "lower 95%", "upper 95%")})
 except Exception as exc:
     ui.problem("the ward ranking", exc)
 
@@ -166,9 +191,9 @@ try:
     c1, c2 = st.columns(2)
     c1.metric("GP practices in the locality", len(gp))
     c2.metric("Registered patients (April 2026)", f"{int(gp['list_size'].sum()):,}")
-    st.dataframe(gp, hide_index=True, width="stretch",
-                 column_config={"list_size": st.column_config.NumberColumn("registered patients", format="localized"),
-                                "practice": st.column_config.TextColumn(pinned=True)})
+    ui.show_table(gp, wrap=True, column_config={
+        "list_size": st.column_config.NumberColumn(display.label("list_size"), format="%,d"),
+        "practice": st.column_config.TextColumn(display.label("practice"), pinned=True)})
     st.caption("Practices standing in the locality (by postcode location). Names are the 2019 ODS names; "
                "some are out of date (see note). List sizes: NHS Digital, April 2026; PCN: 2024-25.")
 except Exception as exc:
@@ -181,14 +206,16 @@ try:
     if projects.empty:
         st.info(f"No S106/CIL-funded health project in the compiled list is located in, or stated to be in, {name}.")
     else:
-        st.dataframe(projects, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="£%,.0f") for c in ("total_gbp", "cil_gbp", "s106_gbp")}
-                     | {"year": st.column_config.NumberColumn(format="%d"),
-                        "project": st.column_config.TextColumn(width="medium", pinned=True)})
+        ui.show_table(projects, wrap=True, column_config={
+            c: st.column_config.NumberColumn(display.label(c), format=display.number_format("£"))
+            for c in ("total_gbp", "cil_gbp", "s106_gbp")} | {
+            "year": st.column_config.NumberColumn(display.label("year"), format="%d"),
+            "project": st.column_config.TextColumn(display.label("project"), width="medium", pinned=True)})
     unassigned = profile.s106_unassigned()
     st.caption("A project counts here if it is located in the locality (at the postcode of the practice the "
-               "source names) or, when it cannot be located, if its source gives this locality (`basis` says "
-               "which; 'inferred' means the compiler inferred it). Blank amount = not stated in the source. "
+               "source names) or, when it cannot be located, if its source gives this locality (*Why it counts "
+               "here* says which; 'inferred' means the compiler inferred it). Blank amount = not stated in the "
+               "source. "
                + (f"Not in any locality (no location, no locality in the source): "
                   f"{escape_markdown(', '.join(unassigned['project']))}."
                   if len(unassigned) else ""))
@@ -202,24 +229,26 @@ try:
     st.subheader("Modelled annual means (LAEI 2013, 2016, 2019)")
     areas = list(dict.fromkeys(air.laei_trend.sort_values("level", key=lambda l: l.map(
         {"locality": 0, "borough": 1, "london": 2}))["area"]))
-    chart = alt.Chart(air.laei_trend).mark_line(point=True).encode(
-        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title="annual mean (µg/m³)", scale=alt.Scale(zero=False)),
-        color=alt.Color("area:N", title=None, scale=alt.Scale(domain=areas, range=["#7a0177", "#737373", "#2171b5"]),
-                        legend=alt.Legend(orient="bottom", labelLimit=400)),
-        tooltip=["pollutant", "area", "year", alt.Tooltip("value:Q", format=".2f")],
-    ).properties(width=165, height=200).facet(
-        column=alt.Column("pollutant:N", title=None, sort=list(profile.LAEI_INDICATORS))).resolve_scale(y="independent")
-    st.altair_chart(chart)
+    # One chart per pollutant in columns (they stack on a phone); a faceted chart has a fixed width.
+    for column, pollutant in zip(st.columns(len(profile.LAEI_INDICATORS)), profile.LAEI_INDICATORS):
+        chart = alt.Chart(air.laei_trend[air.laei_trend["pollutant"] == pollutant]).mark_line(point=True).encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=f"{pollutant}, annual mean (µg/m³)", scale=alt.Scale(zero=False)),
+            color=alt.Color("area:N", title=None, scale=alt.Scale(domain=areas, range=["#7a0177", "#737373", "#2171b5"]),
+                            legend=alt.Legend(orient="bottom", labelLimit=400, direction="vertical")),
+            tooltip=["pollutant", "area", "year", alt.Tooltip("value:Q", format=".2f")],
+        ).properties(height=200, title=pollutant,
+                     description=f"Line chart: modelled {pollutant} annual means in {name}, Tower Hamlets and "
+                                 "London, 2013, 2016 and 2019.")
+        column.altair_chart(chart, width="stretch")
     st.subheader(f"NO2 diffusion tubes in {name}, {tube_year}")
     if air.tubes.empty:
         st.info(f"No diffusion tube results in {name} for {tube_year}.")
     else:
         st.write(escape_markdown(profile.tube_headline(air.tubes)))
-        st.dataframe(air.tubes, hide_index=True, width="stretch",
-                     column_config={"annual_mean_raw": st.column_config.NumberColumn("raw mean (µg/m³)", format="%.1f"),
-                                    "annual_mean_bias_adjusted": st.column_config.NumberColumn(
-                                        "bias-adjusted mean (µg/m³)", format="%.1f")})
+        ui.show_table(air.tubes, column_config={
+            c: st.column_config.NumberColumn(display.label(c), format="%.1f")
+            for c in ("annual_mean_raw", "annual_mean_bias_adjusted")})
     st.subheader("Tube trend, 2015-2024")
     trend = air.tube_trend.melt(id_vars="year", value_vars=["median", "borough median"], var_name="series",
                                 value_name="µg/m³")
@@ -231,11 +260,16 @@ try:
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=list(series.values()), range=["#7a0177", "#737373"]),
                         legend=alt.Legend(orient="bottom", labelLimit=400)))
     objective = alt.Chart(pd.DataFrame({"y": [settings.NO2_OBJECTIVE]})).mark_rule(color="#b2182b", strokeDash=[4, 3]).encode(y="y:Q")
-    st.altair_chart(line + objective, width="stretch")
-    st.dataframe(air.tube_trend, hide_index=True, width="stretch",
-                 column_config={"median": st.column_config.NumberColumn(format="%.1f"),
-                                "share exceeding": st.column_config.NumberColumn(format="%.0f%%"),
-                                "borough median": st.column_config.NumberColumn(format="%.1f")})
+    st.altair_chart((line + objective).properties(description=f"Line chart: median NO2 of {name}'s tubes and of all "
+                                                            "the borough's tubes, 2015-2024; the values are in the "
+                                                            "table below."), width="stretch")
+    ui.show_table(air.tube_trend, column_config={
+        "median": st.column_config.NumberColumn(display.label("median"), format="%.1f"),
+        "share exceeding": st.column_config.NumberColumn(display.label("share exceeding"), format="%.0f"),
+        "borough median": st.column_config.NumberColumn(display.label("borough median"), format="%.1f"),
+        "year": st.column_config.NumberColumn(display.label("year"), format="%d")})
     st.caption(escape_markdown(" ".join(air.notes) + f" Red dashed line: the {settings.NO2_OBJECTIVE:g} µg/m³ objective."))
 except Exception as exc:
     ui.problem("air quality", exc)
+
+ui.url_end()

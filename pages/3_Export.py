@@ -4,9 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 from thmaps import settings
-from thmaps.geo import Locality
 from thmaps.indicators import CATALOGUE, LEVEL_LABELS
 from thmaps.maps import MAP_LEVELS, SCHEMES, MapDescription, default_scheme, export, printing, resolve, web
+from thmaps.maps.nesting import finer_level, single_area_note
+from thmaps.safetext import escape_markdown
 from thmaps.overlays import OVERLAYS
 from webapp import ui
 
@@ -36,52 +37,50 @@ def _standalone_html(description: MapDescription, store_version: float | None = 
 
 
 # --------------------------------------------------------------------------- choices
+# The parameters in the URL are those of the Borough map page, so its "Print this view" link opens this view.
+ui.url_begin()
 left, right = st.columns([1, 1])
 with left:
+    ui.url_value("level", "export_level", "lsoa11", options=MAP_LEVELS)
     level = st.selectbox("Geography", MAP_LEVELS, format_func=lambda l: LEVEL_LABELS[l], key="export_level")
     options = ui.indicator_options(level)
-    default = list(options).index("imd_decile") if "imd_decile" in options else 0
-    indicator_id = st.selectbox("Indicator", list(options), index=default, format_func=options.get,
-                                key="export_indicator")
+    ids = list(options)
+    ui.url_value("indicator", "export_indicator", "imd_decile" if "imd_decile" in options else ids[0], options=ids)
+    indicator_id = st.selectbox("Indicator", ids, format_func=options.get, key="export_indicator")
     try:
         resolved = resolve(MapDescription(indicator_id, level=level))
     except Exception as exc:
         ui.problem("this map", exc)
         st.stop()
-    periods = list(CATALOGUE[resolved.indicator].periods)
-    period = st.selectbox("Period", periods[::-1], key="export_period")
-    scheme = st.selectbox("Classification", list(SCHEMES), format_func=SCHEMES.get,
-                          index=list(SCHEMES).index(default_scheme(resolved.indicator)), key="export_scheme")
-    k = st.slider("Number of classes", 3, 9, 5, key="export_k",
-                  disabled=scheme == "national_deciles", help="National IMD deciles always have 10 classes.")
+    periods = list(CATALOGUE[resolved.indicator].periods)[::-1]
+    ui.url_value("period", "export_period", periods[0], options=periods)
+    period = st.selectbox("Period", periods, key="export_period")
+    ui.url_value("scheme", "export_scheme", default_scheme(resolved.indicator), options=list(SCHEMES))
+    scheme = st.selectbox("Classification", list(SCHEMES), format_func=SCHEMES.get, key="export_scheme")
+    k = ui.class_count("export_k", scheme)
+    ui.url_list("overlays", "export_overlays", list(OVERLAYS))
     overlays = st.multiselect("Overlays", list(OVERLAYS), format_func=lambda key: OVERLAYS[key].label,
                               key="export_overlays")
-    tube_year = settings.TUBE_YEARS[-1]
-    if "no2_tubes" in overlays:
-        tube_year = st.selectbox("Diffusion tube year", settings.TUBE_YEARS[::-1], key="export_tube_year")
+    tube_year = ui.tube_year_choice("export_tube_year", "no2_tubes" in overlays)
 with right:
-    # London LSOAs can be shown London-wide or for the borough only (mapspec.resolve says why).
-    extent_kinds = ["London", "Borough"] if level == "london_lsoa11" else ["Borough", "Locality", "Ward"]
-    extent_kind = st.radio("Area shown", extent_kinds, horizontal=True,
-                           key="export_extent_london" if level == "london_lsoa11" else "export_extent_kind")
-    extent = "borough"
-    if extent_kind == "London":
-        extent = "london"
-    elif extent_kind == "Locality":
-        extent = Locality.parse(st.selectbox("Locality", [loc.name for loc in Locality.all()], key="export_locality"))
-    elif extent_kind == "Ward":
-        wards = ui.layer("wards", version).sort_values("name")
-        ward_names = dict(zip(wards["code"], wards["name"]))
-        extent = "ward:" + st.selectbox("Ward", list(ward_names), format_func=ward_names.get, key="export_ward")
-    title = st.text_input("Title (optional)", "", key="export_title",
+    extent = ui.extent_choice(level, version)
+    ui.url_value("title", "export_title", "")
+    title = st.text_input("Title (optional)", key="export_title", max_chars=200,
                           help="Leave empty to use the indicator's title.").strip() or None
-    paper = st.radio("Paper", list(printing.PAPERS), horizontal=True, key="export_paper")
-    orientation = st.radio("Orientation", list(printing.ORIENTATIONS), horizontal=True, key="export_orientation")
-    fmt = st.radio("Format", list(printing.FORMATS), horizontal=True, key="export_format",
-                   format_func=lambda f: {"pdf": "PDF (print)", "png": "PNG (300 dpi)", "svg": "SVG (editable)"}[f])
+    for param, key, label, choices, names in (
+            ("paper", "export_paper", "Paper", list(printing.PAPERS), None),
+            ("orientation", "export_orientation", "Orientation", list(printing.ORIENTATIONS), None),
+            ("format", "export_format", "Format", list(printing.FORMATS),
+             {"pdf": "PDF (print)", "png": "PNG (300 dpi)", "svg": "SVG (editable)"})):
+        ui.url_value(param, key, choices[0], options=choices)
+        st.radio(label, choices, horizontal=True, key=key, format_func=(names or {}).get if names else str)
+    paper, orientation, fmt = (st.session_state[k] for k in ("export_paper", "export_orientation", "export_format"))
 
+focus = ui.place_search("export")
 description = MapDescription(indicator_id, period=period, level=level, scheme=scheme, k=k,
-                                     overlays=tuple(overlays), tube_year=int(tube_year), extent=extent, title=title)
+                             overlays=tuple(overlays), tube_year=int(tube_year), extent=extent, title=title,
+                             focus=focus)
+ui.url_end()
 try:
     prepared = ui.prepared_map(description, version)
 except Exception as exc:  # a plain message, never a traceback
@@ -89,9 +88,15 @@ except Exception as exc:  # a plain message, never a traceback
     st.stop()
 description = prepared.description  # resolved: period and summary indicator filled in
 stem = printing.file_stem(prepared)
+finer = finer_level(description.indicator, description.level, description.extent.kind)
+if single_area_note(prepared):
+    st.info(escape_markdown(single_area_note(prepared)))
+    if finer:
+        st.button(f"Map it by {LEVEL_LABELS[finer]} instead", key="export_finer",
+                  on_click=lambda: st.session_state.update(export_level=finer))
 
 # --------------------------------------------------------------------------- print map
-st.subheader("Print-ready map")
+st.header("Print-ready map")
 try:
     with st.spinner("Drawing the page…"):
         preview = _print_bytes(description, paper, orientation, "png", 110, version)
@@ -101,13 +106,13 @@ except Exception as exc:
     st.stop()
 width_mm, height_mm = printing.page_size_mm(paper, orientation)
 st.image(preview, caption=f"Preview of the {paper} {orientation} page ({width_mm:.0f} × {height_mm:.0f} mm)",
-         width="stretch")
+         width="stretch", alt=ui.print_alt(prepared, paper, orientation))
 st.download_button(f"Download the map ({fmt.upper()}, {paper} {orientation})", output,
                    file_name=f"{stem}-{paper.lower()}-{orientation}.{fmt}", mime=printing.MIME_TYPES[fmt],
                    key="download_print", type="primary", on_click="ignore")
 
 # --------------------------------------------------------------------------- interactive map and data
-st.subheader("Interactive map and data")
+st.header("Interactive map and data")
 cols = st.columns(4)
 with cols[0]:
     try:
@@ -128,3 +133,4 @@ st.caption("The data files hold the areas of the chosen extent with value, rank,
            "the source, notes and attribution (columns in CSV, a `metadata` member in GeoJSON, a README table in "
            "the GeoPackage).")
 ui.footer(prepared)
+ui.map_values(prepared, "export")

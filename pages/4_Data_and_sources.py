@@ -7,15 +7,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from thmaps import settings
+from thmaps import display, settings
+from thmaps.safetext import escape_markdown
 from webapp import ui
 
 ui.require_store()
 version = ui.store_version()
 
 
-def show_table(name: str, columns=None, **config) -> pd.DataFrame | None:
-    """One store table in a dataframe, or a plain error if it cannot be read."""
+def show_table(name: str, columns=None, wrap: bool = False, **config) -> pd.DataFrame | None:
+    """One store table, columns named in words, or a plain error if it cannot be read."""
     try:
         frame = ui.layer(name, version)
     except Exception as exc:  # a plain message rather than a traceback
@@ -24,7 +25,7 @@ def show_table(name: str, columns=None, **config) -> pd.DataFrame | None:
     frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
     if columns:
         frame = frame[[c for c in columns if c in frame.columns]]
-    st.dataframe(frame, hide_index=True, width="stretch", **config)
+    ui.show_table(frame, wrap=wrap, **config)
     return frame
 
 
@@ -33,8 +34,8 @@ st.write("Every figure in thmaps is built from the open datasets below, read fro
          "into one GeoPackage store (British National Grid, EPSG:27700). Nothing else is fetched.")
 try:
     info = ui.layer("build_info", version).iloc[0]
-    st.caption(f"Store built {info['built_at']} from `{info['source_dir']}`; locality definition "
-               f"`{info['locality_definition']}`.")
+    st.caption(escape_markdown(f"Store built {info['built_at']} from {info['source_dir']}; locality definition "
+                               f"{info['locality_definition']}."))
 except Exception:  # the build stamp is a nicety; the tables below still work
     pass
 
@@ -43,13 +44,15 @@ st.header("Datasets")
 sources = show_table(
     "sources",
     ["id", "title", "publisher", "vintage", "licence", "attribution", "geography", "rows_in_store", "url", "path", "crs"],
-    column_config={"url": st.column_config.LinkColumn("url"),
-                   "rows_in_store": st.column_config.NumberColumn("rows in store", format="%d"),
-                   "title": st.column_config.TextColumn(width="large"),
-                   "attribution": st.column_config.TextColumn(width="large")})
+    wrap=True,
+    column_config={"url": st.column_config.LinkColumn(display.label("url")),
+                   "rows_in_store": st.column_config.NumberColumn(display.label("rows_in_store"), format="%d"),
+                   "title": st.column_config.TextColumn(display.label("title"), width="large"),
+                   "attribution": st.column_config.TextColumn(display.label("attribution"), width="large")})
 if sources is not None:
-    st.caption(f"{len(sources)} datasets. `rows in store` is blank where a dataset feeds indicators or comparators "
-               "rather than a layer of its own. `path` is relative to the data bundle (THMAPS_SOURCE_DIR).")
+    st.caption(f"{len(sources)} datasets. *Rows in store* is blank where a dataset feeds indicators or comparators "
+               "rather than a layer of its own. *File in the bundle* is relative to the data bundle "
+               "(THMAPS_SOURCE_DIR).")
 
 # --------------------------------------------------------------------------- localities
 st.header("Localities")
@@ -58,7 +61,7 @@ st.warning("The four localities are **not an official boundary**. No official wa
            "`thmaps/data/localities.csv` (inferred from GP practice locations and the few stated facts: South West "
            "= Tower Network PCN area; Aberfeldy in South East). Edit the CSV and rebuild the store "
            "(`thmaps build`) to change it.")
-show_table("locality_definition", ["locality", "locality_code", "ward_name", "ward_code", "provenance"])
+show_table("locality_definition", ["locality", "locality_code", "ward_name", "ward_code", "provenance"], wrap=True)
 
 # --------------------------------------------------------------------------- indicators
 st.header("How each indicator is aggregated")
@@ -67,9 +70,9 @@ st.write("Counts are summed; percentages are ratios of summed numerators and den
          "the share of residents in the most deprived national 20% (or 10%).")
 show_table("indicator_catalogue",
            ["id", "title", "unit", "kind", "aggregation", "levels", "periods", "base_level", "method", "summary_of",
-            "national_deciles", "comparators", "source_ids"],
-           column_config={"method": st.column_config.TextColumn(width="large"),
-                          "title": st.column_config.TextColumn(width="medium")})
+            "national_deciles", "comparators", "source_ids"], wrap=True,
+           column_config={"method": st.column_config.TextColumn(display.label("method"), width="large"),
+                          "title": st.column_config.TextColumn(display.label("title"), width="medium")})
 
 # --------------------------------------------------------------------------- apportionment
 st.header("LSOA to ward apportionment")
@@ -79,7 +82,7 @@ st.write("LSOAs 2011 do not nest in wards. Each Output Area 2021 is placed in th
          "`weight_oa_count`). The weights of an LSOA sum to 1, so totals are conserved exactly; wards then nest in "
          "localities.")
 weights = show_table("lsoa_ward_weights", ["lsoa11cd", "ward_code", "weight", "n_oa", "method"],
-                     column_config={"weight": st.column_config.NumberColumn(format="%.3f")})
+                     column_config={"weight": st.column_config.NumberColumn(display.label("weight"), format="%.3f")})
 if weights is not None:
     split = weights.groupby("lsoa11cd").size()
     st.caption(f"{weights['lsoa11cd'].nunique()} LSOAs, {len(weights)} LSOA-ward pairs: {int((split > 1).sum())} "
@@ -116,14 +119,15 @@ st.write("No Liveable Streets scheme boundary is published. Bethnal Green is dra
          "ward(s)** listed in `thmaps/data/liveable_streets_wards.csv` (an assumption, shown dashed on the map as an "
          "approximate ward-level footprint). `footprint` says which.")
 show_table("liveable_streets", ["area", "phase", "planned_start", "status_notes", "footprint", "ward_names", "match",
-                                "note", "approximation"])
+                                "note", "approximation"], wrap=True)
 st.subheader("S106 / CIL health projects")
 st.write("Projects are placed at the postcode of the GP practice their source names; projects whose source gives "
-         "no address or postcode are listed but not mapped. `location_precision` says which applies.")
+         "no address or postcode are listed but not mapped. *Location precision* says which applies.")
 show_table("s106_projects", ["project", "total_gbp", "year", "location", "location_precision", "ward_name",
-                             "locality", "decision_type"],
-           column_config={"total_gbp": st.column_config.NumberColumn("total (£)", format="£%,.0f"),
-                          "year": st.column_config.NumberColumn(format="%d")})
+                             "locality", "decision_type"], wrap=True,
+           column_config={"total_gbp": st.column_config.NumberColumn(display.label("total_gbp"),
+                                                                     format=display.number_format("£")),
+                          "year": st.column_config.NumberColumn(display.label("year"), format="%d")})
 
 st.subheader("Points on ward boundaries and repeated records")
 st.write(f"Diffusion tubes and monitors stand on roads, and main roads are often ward boundaries. A point within "

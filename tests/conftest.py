@@ -36,3 +36,25 @@ def built_store(tmp_path_factory, source_dir) -> Path:
         os.environ.pop(settings.STORE_ENV, None)
     else:
         os.environ[settings.STORE_ENV] = previous
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    """The real app (`streamlit run`) on loopback, for the browser tests of one module."""
+    from webapp.browser import running_app
+
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, for the browser tests of one module."""
+    from playwright.sync_api import sync_playwright
+
+    from webapp.browser import launch
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

@@ -21,7 +21,8 @@ def test_export_page_runs_with_download_buttons():
     for label in ("Data (CSV)", "Data (GeoJSON, WGS 84)", "Data (GeoPackage, British National Grid)"):
         assert label in labels
     assert len(at.get("image")) == 1  # the preview of the page
-    assert "Interactive map (HTML)" in labels and len(labels) == 5
+    assert "Interactive map (HTML)" in labels and len(labels) == 6
+    assert "Download these values (CSV, with sources and notes)" in labels  # the table under the preview
 
 
 def test_export_page_locality_png_and_overlays():

@@ -69,9 +69,14 @@ def test_every_locality_renders(name):
         assert any("No S106/CIL" in i.value for i in at.info)
     else:
         assert frame_with(at, "basis")["project"].tolist() == projects["project"].tolist()
-    # The CSV download.
-    buttons = at.get("download_button")
-    assert len(buttons) == 1 and "CSV" in buttons[0].label
+    # Downloads: the locality profile (PDF), the map's values and the key indicators (CSV).
+    buttons = {b.key: b.label for b in at.get("download_button")}
+    assert buttons["download_profile"] == f"Download the {name} locality profile (PDF, about 8 pages)"
+    assert "CSV" in buttons["download_csv"] and "CSV" in buttons["locality_values_csv"]
+    # The map's values are in a table under it, one row per area of the locality.
+    values = frame_with(at, "Class")
+    assert len(values) == len(maps.prepare(maps.MapDescription("imd_decile", extent=f"locality:{code}")).areas
+                              .query("in_extent"))
 
 
 def test_ward_ranking_follows_the_chosen_indicator():

@@ -5,62 +5,21 @@ markers; nothing is fetched from outside the machine. Screenshots of every page 
 """
 from __future__ import annotations
 
-import re
-
 import pytest
-from playwright.sync_api import sync_playwright
-
-from webapp.browser import SCREENSHOTS, launch, running_app
+from webapp.browser import SCREENSHOTS, assert_no_error_text, map_frame, new_page, wait_for_app
 
 PAGES = {"borough_map": "", "my_locality": "my-locality", "export": "export", "data_and_sources": "data-and-sources"}
-ERROR_MARKERS = ("Traceback", "Error:", "StreamlitAPIException", "ModuleNotFoundError")
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 2200})
-    pg = context.new_page()
-    pg.outside_requests = []
-    pg.on("request", lambda r: pg.outside_requests.append(r.url)
-          if not re.match(r"^(https?://127\.0\.0\.1[:/]|data:|blob:|about:)", r.url) else None)
+    pg = new_page(browser)
     yield pg
-    context.close()
-
-
-def wait_for_app(pg, timeout=60_000):
-    """Wait until the page has a heading and the script has stopped running."""
-    pg.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout)
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-
-
-def map_frame(pg):
-    pg.wait_for_selector("iframe[title^='Interactive map']", timeout=60_000)
-    return pg.frame_locator("iframe[title^='Interactive map']").first
+    pg.context.close()
 
 
 def count(frame, selector: str) -> int:
     return frame.locator(selector).count()
-
-
-def assert_no_error_text(pg):
-    text = pg.locator("[data-testid='stMain']").inner_text()
-    for marker in ERROR_MARKERS:
-        assert marker not in text, f"{marker!r} on the page"
-    assert pg.locator("[data-testid='stException']").count() == 0
 
 
 def test_borough_map_draws_every_lsoa_and_toggles_overlays(app_url, page):

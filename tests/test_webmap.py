@@ -14,7 +14,8 @@ from thmaps import geo
 from thmaps.overlays import OVERLAYS, legend_entries
 from thmaps.safetext import escape_html
 from thmaps import maps, settings, store, builder, errors
-from thmaps.maps import web
+from thmaps.maps import printing, web
+import thmaps.maps.labels  # noqa: F401  (maps.labels below)
 
 LEVEL_COUNTS = {"lsoa11": 144, "ward": 20, "locality": 4}
 ALL_OVERLAYS = tuple(OVERLAYS)
@@ -156,8 +157,10 @@ def test_legend_inside_the_map(full):
     assert "1 (most deprived 10%)" in legend.html
     page = m.get_root().render()
     assert "L.control(" in page
-    # The map is fitted to leave the widest legend box clear on the right.
-    assert "max-width: 240px" in page and "paddingBottomRight: [280, 10]" in page
+    # A wide map is fitted to leave the widest legend box clear on the right; a narrow one (a phone) keeps
+    # its legend closed and uses its whole width.
+    assert "max-width: 240px" in page and "thmapsNarrow(map) ? 10 : 280" in page
+    assert "<details' + (thmapsNarrow(map) ? '' : ' open') + '><summary>Legend</summary>" in page
     # Every overlay that is on has its symbols in the legend, drawn as on the map: closed and not judged too.
     for key, overlay in OVERLAYS.items():
         title, entries = legend_entries(overlay, full.overlays[key], 2024)
@@ -271,8 +274,9 @@ def test_london_wide_map_names_the_borough_once():
     assert labels.texts == ["Tower Hamlets"]
     assert len(area_layer(m).features) == 4835
     borough = web.render(maps.prepare(maps.MapDescription("imd_decile", scheme="national_deciles")))
-    assert next(c for c in borough._children.values() if isinstance(c, web.Labels)).texts == list(
-        tuple(geo.LOCALITIES))
+    # Borough-wide by LSOA: the 20 wards named first, then the four localities.
+    texts = next(c for c in borough._children.values() if isinstance(c, web.Labels)).texts
+    assert texts[-4:] == list(geo.LOCALITIES) and len(texts) == 24
 
 
 def test_geometry_is_simplified_and_encoded_once_per_level_and_store():
@@ -317,5 +321,8 @@ def test_web_and_print_maps_write_the_same_place_names():
         # Every label point lies inside its own locality.
         localities = prepared.localities.set_index("code")
         assert all(localities.loc[row.code, "geometry"].contains(row.geometry) for row in places.itertuples())
+        names = maps.labels.map_labels(prepared)
         labels = next(c for c in web.render(prepared)._children.values() if isinstance(c, web.Labels))
-        assert labels.texts == list(places["name"])
+        assert labels.texts == list(names["name"])
+        written = printing.draw(prepared, "A4", "portrait").labels
+        assert {label.name for label in written} <= set(names["name"])

@@ -13,6 +13,9 @@ The handful of calls a notebook needs::
     >>> pdf = thmaps.render_print(prepared, "A4", "landscape", "pdf")   # doctest: +SKIP
     >>> thmaps.key_indicators("South East")               # doctest: +SKIP
     >>> thmaps.assess_site("E14 0XA", homes=250)          # doctest: +SKIP  (development impact)
+    >>> thmaps.find_place("E14 0XA")[0].key               # doctest: +SKIP
+    'postcode:E14 0XA'
+    >>> pdf = thmaps.locality_profile("South East").pdf   # doctest: +SKIP
 
 Data flows one way: sources -> store -> geography -> indicators -> map description -> web or print.
 Every error meant for a person is a :class:`ThmapsError`.
@@ -32,6 +35,8 @@ from .overlays import OVERLAYS
 from .postcodes import lookup_postcode
 from .profile import key_indicators, ward_ranking
 from .reports import run_pack
+from .reports.locality_profile import locality_profile
+from .search import find_place
 from .store import list_layers, load_layer
 from .validation import validate
 
@@ -41,6 +46,6 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0+unknown"
 
 __all__ = ["CATALOGUE", "Extent", "Locality", "MapDescription", "OVERLAYS", "PreparedMap", "ThmapsError",
-           "__version__", "assess_site", "build", "key_indicators", "list_layers", "load_layer", "lookup_postcode", "prepare",
-           "render_print", "run_pack", "save_print", "settings", "to_html", "to_standalone_html", "validate",
-           "ward_ranking"]
+           "__version__", "assess_site", "build", "find_place", "key_indicators", "list_layers", "load_layer",
+           "locality_profile", "lookup_postcode", "prepare", "render_print", "run_pack", "save_print", "settings",
+           "to_html", "to_standalone_html", "validate", "ward_ranking"]

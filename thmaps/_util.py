@@ -79,6 +79,20 @@ def is_missing(value) -> bool:
         return False
 
 
+def table_decimals(unit: str) -> int:
+    """Decimal places a unit's values are shown with in tables: none for counts, deciles and pounds,
+    two for concentrations (µg/m³), one for shares and everything else.
+
+    Examples
+    --------
+    >>> table_decimals("persons"), table_decimals("%"), table_decimals("µg/m³"), table_decimals("£")
+    (0, 1, 2, 0)
+    """
+    if unit in COUNT_UNITS or unit in ("decile", "£"):
+        return 0
+    return 2 if unit == "µg/m³" else 1
+
+
 def format_value(value, unit: str = "", *, with_unit: bool = True, digits: int | None = None,
                  missing: str = "no data") -> str:
     """A value as a person reads it: counts whole, shares and concentrations to one decimal.

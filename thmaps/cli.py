@@ -1,4 +1,4 @@
-"""Command line: ``thmaps {sources,build,validate,postcode,indicators,layers,map-pack,impact}`` (or ``python -m thmaps``).
+"""Command line: ``thmaps {sources,build,validate,postcode,indicators,layers,map-pack,profile,impact}`` (or ``python -m thmaps``).
 
 Every failure is a one-line message on stderr and a non-zero exit code, never a traceback.
 """
@@ -98,6 +98,20 @@ def _cmd_impact(args) -> int:
     return run(args)
 
 
+def _cmd_profile(args) -> int:
+    from .reports.locality_profile import locality_profile, profile_file_name
+
+    report = locality_profile(args.locality, tube_year=args.tube_year)
+    out = args.out or Path(profile_file_name(report.locality))
+    from ._util import atomic_write
+
+    atomic_write(out, report.pdf)
+    print(f"Wrote {out} ({report.pages} pages, {report.seconds:.1f} s): {report.locality} locality profile")
+    if report.missing_health:
+        print(f"Census 2021 health indicators not yet in this store: {', '.join(report.missing_health)}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="thmaps", description="Tower Hamlets locality health-needs maps")
     p.add_argument("--version", action="version", version=f"thmaps {__version__}")
@@ -128,6 +142,12 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("impact", help="development health impact of a scheme: figures, Rapid HIA, report")
     add_arguments(sp)
     sp.set_defaults(func=_cmd_impact)
+
+    sp = sub.add_parser("profile", help="write a locality profile (PDF): map, key indicators, wards, services")
+    sp.add_argument("--locality", required=True, help='locality name or code, e.g. "South East" or SE')
+    sp.add_argument("--out", type=Path, default=None, help="PDF file to write (default: locality-profile-<name>-<date>.pdf)")
+    sp.add_argument("--tube-year", type=int, default=settings.TUBE_YEARS[-1], help="year of the NO2 tubes listed")
+    sp.set_defaults(func=_cmd_profile)
     return p
 
 

@@ -46,12 +46,13 @@ def escape_html(value) -> str:
 def script_json(value) -> str:
     """``value`` as JSON safe inside a ``<script>`` element that branca compiles as a Jinja template.
 
-    ``</`` would end the script; ``{{``, ``{%`` and ``{#`` would open Jinja markup. Outside strings
-    JSON puts a quote or a closing brace after ``{``, so these pairs only occur inside strings, where
-    the second character can be written as a ``\\u`` escape.
+    ``</`` would end the script (and ``<!--`` or ``<script`` confuse its parsing), so every ``<`` is
+    written ``\\u003c``: the page holds no tag from data at all, even inside a string. ``{{``, ``{%`` and
+    ``{#`` would open Jinja markup. Outside strings JSON has no ``<`` and puts a quote or a closing
+    brace after ``{``, so these only occur inside strings, where a character can be a ``\\u`` escape.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for pair, escaped in (("</", "<\\/"), ("{{", "{\\u007b"), ("{%", "{\\u0025"), ("{#", "{\\u0023")):
+    for pair, escaped in (("<", "\\u003c"), ("{{", "{\\u007b"), ("{%", "{\\u0025"), ("{#", "{\\u0023")):
         text = text.replace(pair, escaped)
     return text
 

@@ -4,17 +4,23 @@ The library never imports this module; only ``app.py`` and ``pages/`` do.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
+import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 import thmaps
-from thmaps import settings, store
+from thmaps import display, settings, store
 from thmaps.errors import StoreMissingError, StoreOutdatedError, ThmapsError
+from thmaps.geo import Extent, Locality
 from thmaps.indicators import CATALOGUE, levels_of
-from thmaps.maps import MapDescription, PreparedMap
+from thmaps.maps import MapDescription, PreparedMap, export, printing, values_table
 from thmaps.maps import web
 from thmaps.safetext import escape_markdown
+from thmaps.search import find_place
 
 #: Where Streamlit serves static files from (``server.enableStaticServing``): ``static/`` beside app.py.
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "leaflet"
@@ -73,8 +79,24 @@ def show_map(description: MapDescription, store_version: float, height: int) -> 
         If the description cannot be met.
     """
     prepared = prepared_map(description, store_version)
-    st.iframe(map_html(description, store_version), height=height, alt=f"Interactive map: {prepared.title}")
+    st.iframe(map_html(description, store_version), height=height,
+              alt=f"Interactive map: {prepared.title}, {prepared.subtitle}. Its values are in the table under it.")
     return prepared
+
+
+def map_values(prepared: PreparedMap, key: str) -> None:
+    """The table of the mapped values under a map (sortable, with its CSV download): nothing only by hovering."""
+    table = values_table(prepared)
+    column = table.attrs["value_column"]
+    st.markdown(f"**Values on the map**: {escape_markdown(table.attrs['indicator'])}, {len(table)} areas. "
+                f"{escape_markdown(table.attrs['rank_note'])} Click a column heading to sort.")
+    show_table(table, height=min(36 * (len(table) + 1) + 3, 400), labels=False,
+               column_config={table.columns[0]: st.column_config.TextColumn(pinned=True),
+                              column: st.column_config.NumberColumn(format=table.attrs["number_format"]),
+                              "Rank": st.column_config.NumberColumn(format="%d")})
+    st.download_button("Download these values (CSV, with sources and notes)", export.to_csv(prepared),
+                       file_name=f"{printing.file_stem(prepared)}.csv", mime="text/csv", key=f"{key}_values_csv",
+                       on_click="ignore")
 
 
 def indicator_options(level: str | None = None) -> dict[str, str]:
@@ -101,3 +123,233 @@ def problem(what: str, exc: Exception) -> None:
 def serve_leaflet() -> str:
     """Copy Leaflet into the app's static folder once per server (the maps load it from there)."""
     return str(web.ensure_static_assets(STATIC_DIR))
+
+
+# --------------------------------------------------------------------------- state in the URL
+#
+# Every page keeps its state in the URL, so a copied link opens the same view. Each bound widget
+# is read from the URL on the session's first run of the page (its key is not yet in the session
+# state), and the URL is rewritten from the widgets at the end of every run. Values travel as ids
+# (``indicator=imd_decile``, ``extent=locality:SE``), not as the labels people see, so a renamed
+# label does not break a link; the map pages share parameter names, so a link from one to the
+# other carries the map across.
+
+_URL = "_thmaps_url_params"
+
+
+def url_begin() -> None:
+    """Start collecting this run's URL parameters (call first thing on a page)."""
+    st.session_state[_URL] = {}
+
+
+def url_value(param: str, key: str, default, options: Sequence | None = None,
+              parse: Callable[[str], object] = str, dump: Callable[[object], str] = str):
+    """Bind the widget ``key`` to the URL parameter ``param``; call just before creating the widget.
+
+    The widget must then be created with ``key=key`` and without ``index``/``value`` (its value
+    comes from the session state set here). On the session's first run the URL's value is used if
+    it parses and is one of ``options``; otherwise ``default``. A value that is no longer among
+    ``options`` (they changed with another choice) falls back to ``default``.
+
+    Returns
+    -------
+    The widget's value for this run.
+    """
+    state = st.session_state
+    if key not in state:
+        value = default
+        raw = st.query_params.get(param)
+        if raw is not None:
+            try:
+                value = parse(raw)
+            except (TypeError, ValueError):
+                value = default
+        state[key] = value
+    if options is not None and state[key] not in options:
+        state[key] = default if default in options else (options[0] if len(options) else None)
+    url_set(param, None if state[key] is None else dump(state[key]))
+    return state[key]
+
+
+def url_flags(param: str, keys: Mapping[str, str], default: Iterable[str] = ()) -> None:
+    """Bind several checkboxes to one comma-separated parameter (``overlays=gp_practices,s106``).
+
+    ``keys`` maps each value to its checkbox's key; call before creating the checkboxes (without ``value``).
+    """
+    state = st.session_state
+    if not all(key in state for key in keys.values()):
+        raw = st.query_params.get(param)
+        chosen = set(default) if raw is None else {v for v in raw.split(",") if v}
+        for value, key in keys.items():
+            state.setdefault(key, value in chosen)
+    url_set(param, ",".join(value for value, key in keys.items() if state[key]))
+
+
+def url_list(param: str, key: str, options: Sequence[str], default: Sequence[str] = ()) -> list[str]:
+    """Bind a multiselect to one comma-separated parameter; call before creating it (without ``default``)."""
+    state = st.session_state
+    if key not in state:
+        raw = st.query_params.get(param)
+        state[key] = list(default) if raw is None else [v for v in raw.split(",") if v in options]
+    state[key] = [v for v in state[key] if v in options]
+    url_set(param, ",".join(state[key]))
+    return state[key]
+
+
+def url_set(param: str, text: str | None) -> None:
+    """Put a computed value in this run's URL (None or "" leaves the parameter out)."""
+    params = st.session_state.setdefault(_URL, {})
+    if text not in (None, ""):
+        params[param] = str(text)
+    else:
+        params.pop(param, None)
+
+
+def url_params() -> dict[str, str]:
+    """The parameters collected so far in this run (for a link carrying this view to another page)."""
+    return dict(st.session_state.get(_URL, {}))
+
+
+def page_link(page: str, url_path: str, label: str, params: Mapping[str, str]) -> None:
+    """A link to another page of the app carrying ``params`` in its URL.
+
+    Within the app it navigates in place (``st.page_link``); a page run on its own (tests) has no
+    navigation, so the link is plain Markdown to the same address.
+    """
+    try:
+        st.page_link(page, label=label, query_params=dict(params))
+    except StreamlitPageNotFoundError:
+        st.markdown(f"[{escape_markdown(label)}]({url_path}?{urlencode(dict(params), quote_via=quote)})")
+
+
+def url_end() -> None:
+    """Write this run's parameters to the URL (only if they changed), dropping any no widget bound."""
+    wanted = url_params()
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def class_count(key: str, scheme: str) -> int:
+    """The number of classes (a slider kept in the URL as ``k``); national deciles always have 10, so
+    then no slider is shown (a disabled one would be a control that does nothing, drawn faint)."""
+    if scheme == "national_deciles":
+        st.caption("National IMD deciles always have 10 classes.")
+        return 5  # unused by that scheme; the description keeps its default
+    url_value("k", key, 5, options=range(3, 10), parse=int)
+    return int(st.slider("Number of classes", 3, 9, key=key))
+
+
+def tube_year_choice(key: str, shown: bool) -> int:
+    """The NO2 diffusion tube year (kept in the URL as ``tube_year``), offered only while tubes are shown."""
+    years = list(settings.TUBE_YEARS)[::-1]
+    if not shown:
+        return years[0]
+    url_value("tube_year", key, years[0], options=years, parse=int)
+    return int(st.selectbox("NO2 diffusion tube year", years, key=key,
+                            help="Tubes are coloured by their bias-adjusted annual mean against the 40 µg/m³ "
+                                 "objective."))
+
+
+def extent_choice(level: str, store_version: float) -> Extent:
+    """The "Area shown" choice (borough, London, a locality or a ward), kept in the URL as ``extent``.
+
+    London LSOAs can be shown London-wide or for the borough; other levels for the borough, a
+    locality or a ward.
+    """
+    state = st.session_state
+    if "extent" in st.query_params and "export_extent_kind" not in state and "export_extent_london" not in state:
+        try:
+            wanted = Extent.parse(st.query_params["extent"])
+        except ThmapsError:
+            wanted = None
+        if wanted is not None:
+            state["export_extent_london" if level == "london_lsoa11" else "export_extent_kind"] = (
+                wanted.kind.capitalize())
+            if wanted.kind == "locality":
+                state["export_locality"] = wanted.locality.name
+            if wanted.kind == "ward":
+                state["export_ward"] = wanted.code
+    kinds = ["London", "Borough"] if level == "london_lsoa11" else ["Borough", "Locality", "Ward"]
+    key = "export_extent_london" if level == "london_lsoa11" else "export_extent_kind"
+    if state.get(key) not in kinds:
+        state[key] = kinds[0]
+    kind = st.radio("Area shown", kinds, horizontal=True, key=key)
+    extent = Extent("london" if kind == "London" else "borough")
+    if kind == "Locality":
+        names = [loc.name for loc in Locality.all()]
+        if state.get("export_locality") not in names:
+            state["export_locality"] = names[0]
+        extent = Extent.parse(Locality.parse(st.selectbox("Locality", names, key="export_locality")))
+    elif kind == "Ward":
+        wards = layer("wards", store_version).sort_values("name")
+        ward_names = dict(zip(wards["code"], wards["name"]))
+        if state.get("export_ward") not in ward_names:
+            state["export_ward"] = next(iter(ward_names))
+        extent = Extent("ward", st.selectbox("Ward", list(ward_names), format_func=ward_names.get, key="export_ward"))
+    url_set("extent", None if str(extent) == ("london" if level == "london_lsoa11" else "borough") else str(extent))
+    return extent
+
+
+def print_alt(prepared: PreparedMap, paper: str, orientation: str) -> str:
+    """Alternative text of a print preview: what the page shows, in words."""
+    legend = ", ".join(prepared.labels[:10])
+    return (f"Print preview, {paper} {orientation}: map of {prepared.title}, {prepared.subtitle}. "
+            f"Legend: {prepared.legend_title}: {legend}. The values are in the table below.")
+
+
+# --------------------------------------------------------------------------- find a place
+
+def place_search(prefix: str) -> str | None:
+    """A "Find a place" box and, when the text matches, a choice of matches; returns the chosen place's key.
+
+    The text and the chosen match are kept in the URL (``q`` and ``focus``), so a shared link
+    shows the same place. Nothing found is said plainly.
+    """
+    left, right = st.columns([1, 1])
+    with left:
+        url_value("q", f"{prefix}_q", "")
+        text = st.text_input("Find a place", key=f"{prefix}_q", max_chars=100,
+                             placeholder="Postcode, ward, LSOA or OA code, GP practice…",
+                             help="A postcode (E14 0XA), a ward (Lansbury), an LSOA or Output Area code (E01004243), "
+                                  "a GP practice, pharmacy, hospital, tube site or project name. The map zooms "
+                                  "to it and marks it.")
+    if not (text or "").strip():
+        url_set("focus", None)
+        return None
+    try:
+        matches = find_place(text)
+    except ThmapsError as exc:
+        problem("the search", exc)
+        return None
+    if not matches:
+        with right:
+            st.info(f"No place found for “{escape_markdown(text.strip()[:60])}”. Try a postcode, a ward or a "
+                    "practice name.")
+        url_set("focus", None)
+        return None
+    labels = {m.key: m.label for m in matches}
+    with right:
+        url_value("focus", f"{prefix}_focus", matches[0].key, options=list(labels))
+        return st.selectbox(f"{len(matches)} match{'es' if len(matches) > 1 else ''}", list(labels),
+                            format_func=labels.get, key=f"{prefix}_focus")
+
+
+# --------------------------------------------------------------------------- tables
+
+def column_labels(columns, skip=()) -> dict:
+    """Column settings naming each column in words (:func:`thmaps.display.label`)."""
+    return {c: st.column_config.Column(display.label(c)) for c in columns if c not in skip}
+
+
+def show_table(frame, *, wrap: bool = False, height: int | str = "auto", labels: bool = True,
+               column_config: dict | None = None, **kwargs) -> None:
+    """A readable table: columns named in words, blanks instead of "None", long text wrapped if ``wrap``.
+
+    ``column_config`` entries (number formats, widths...) replace the plain label of their column.
+    """
+    data = getattr(frame, "data", frame)  # a DataFrame or a pandas Styler
+    config = (column_labels(data.columns) if labels else {}) | dict(column_config or {})
+    if height == "auto" and len(data) <= 25:
+        height = "content"  # a short table shown whole, not in a ten-row window
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder="", height=height,
+                 row_height=60 if wrap else None, column_config=config, **kwargs)

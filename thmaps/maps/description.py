@@ -49,6 +49,9 @@ class MapDescription:
         (code or name), or ``"london"`` (only with the ``london_lsoa11`` level).
     title : str, optional
         A title of the user's own (default: the indicator's title).
+    focus : str, optional
+        A place found by :func:`thmaps.search.find_place`, by its key (``"postcode:E14 0XA"``,
+        ``"ward:E05009325"``): the web map zooms to it and both renderers mark it.
 
     Examples
     --------
@@ -66,6 +69,7 @@ class MapDescription:
     tube_year: int | None = None
     extent: Extent | str = "borough"
     title: str | None = None
+    focus: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "extent", Extent.parse(self.extent))

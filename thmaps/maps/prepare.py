@@ -21,9 +21,12 @@ from ..geo.apportion import straddle_note
 from ..geo.places import LOCALITY_NOTE, Extent
 from ..indicators.catalogue import LEVEL_LABELS, get as get_indicator
 from ..overlays import OVERLAYS
+from ..search import Place, place
 from ..sources.registry import attribution_lines, get as get_source
 from .classify import NO_DATA_COLOUR, classify, palette_for, rank_within
 from .description import SCHEMES, MapDescription, resolve
+from .labels import map_labels
+from .nesting import nesting_notes
 
 #: The boundary sources behind each map level (for attribution).
 LEVEL_SOURCES = {"lsoa11": ["lsoa11", "wards"], "ward": ["wards"], "locality": ["wards"],
@@ -59,6 +62,7 @@ class PreparedMap:
     attributions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     made_on: str = ""
+    focus: Place | None = None       # the place found by search, marked (and zoomed to on screen)
 
     @property
     def extent(self) -> Extent:
@@ -153,20 +157,16 @@ def overlay_frames(overlays, tube_year: int, extent) -> dict[str, gpd.GeoDataFra
 
 
 def place_labels(prepared: PreparedMap) -> gpd.GeoDataFrame:
-    """The place names both renderers write on the map: ``code``, ``name`` and a label point (EPSG:27700).
+    """The locality names (London-wide, the borough's once): ``code``, ``name`` and their best point (EPSG:27700).
 
-    Each locality at its centroid, or at a point inside it where the centroid falls outside;
-    London-wide, where the four names would pile on top of each other, the borough's name once.
+    Each at the pole of inaccessibility of its land; the renderers place every name, wards
+    included, from :func:`thmaps.maps.labels.map_labels`.
     """
-    loc = prepared.localities
-    if prepared.extent.kind == "london":
-        borough = loc.geometry.union_all()
-        return gpd.GeoDataFrame({"code": [settings.BOROUGH_CODE], "name": [settings.BOROUGH_NAME]},
-                                geometry=[borough.representative_point()], crs=loc.crs)
-    centroids = loc.geometry.centroid
-    points = centroids.where(loc.geometry.contains(centroids), loc.geometry.representative_point())
-    return gpd.GeoDataFrame({"code": loc["code"].to_numpy(), "name": loc["name"].to_numpy()},
-                            geometry=points.to_numpy(), crs=loc.crs)
+    labels = map_labels(prepared)
+    labels = labels[labels["kind"] != "ward"]
+    points = [shapely.Point(c[0]) for c in labels["candidates"]]
+    return gpd.GeoDataFrame({"code": labels["code"].to_numpy(), "name": labels["name"].to_numpy()},
+                            geometry=points, crs=labels.crs)
 
 
 def level_notes(indicator, level: str) -> list[str]:
@@ -223,6 +223,7 @@ def prepare(description: MapDescription) -> PreparedMap:
     notes += level_notes(indicator, d.level)
     notes.append(LOCALITY_NOTE)
     notes += [OVERLAYS[key].note for key in d.overlays if OVERLAYS[key].note]
+    focus = place(d.focus) if d.focus else None
     prepared = PreparedMap(
         description=d, areas=areas, breaks=breaks, labels=labels, colours=colours,
         localities=store.load_layer("localities"), extent_geometry=extent_geometry(d.extent),
@@ -234,7 +235,8 @@ def prepare(description: MapDescription) -> PreparedMap:
         source_line=f"Source: {vintages}. Method: {indicator.method}",
         attributions=attribution_lines(sources),
         notes=notes,
-        made_on=_dt.date.today().isoformat(),
+        made_on=_dt.date.today().isoformat(), focus=focus,
     )
+    prepared.notes[1:1] = nesting_notes(prepared)
     prepared.subtitle = f"{prepared.extent_name} · by {LEVEL_LABELS[d.level]} · {period}"
     return prepared

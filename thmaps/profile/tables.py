@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings, store
-from .._util import format_value
+from .._util import format_value, table_decimals
 from ..errors import MapRequestError
 from ..geo.places import Locality
 from ..indicators.catalogue import CATALOGUE, at_level, get as get_indicator
@@ -96,7 +96,7 @@ def _source_text(source_ids) -> str:
 
 def table_value(value: float, unit: str) -> str:
     """A value as shown in profile tables: whole counts, one decimal for shares, two for µg/m³ ("–" if missing)."""
-    return format_value(value, unit, with_unit=False, digits=2 if unit == "µg/m³" else None, missing="–")
+    return format_value(value, unit, with_unit=False, digits=table_decimals(unit), missing="–")
 
 
 def locality_wards(locality: str) -> pd.DataFrame:
@@ -108,13 +108,15 @@ def locality_wards(locality: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- key indicators
 
-def key_indicators(locality: str) -> pd.DataFrame:
+def key_indicators(locality: str, indicators: tuple[tuple[str, str], ...] | None = None) -> pd.DataFrame:
     """The locality's key indicators beside the borough, London and England.
 
     Parameters
     ----------
     locality : str
         Locality code or name (see :meth:`thmaps.geo.Locality.parse`).
+    indicators : tuple of (str, str), optional
+        ``(indicator id, period)`` pairs to tabulate (default :data:`KEY_INDICATORS`).
 
     Returns
     -------
@@ -142,7 +144,7 @@ def key_indicators(locality: str) -> pd.DataFrame:
     code = Locality.parse(locality).code
     table = _indicators()
     rows = []
-    for indicator_id, period in KEY_INDICATORS:
+    for indicator_id, period in KEY_INDICATORS if indicators is None else indicators:
         ind = get_indicator(indicator_id)
         area = _row(table, indicator_id, period, "locality", code)
         value = area["value"]

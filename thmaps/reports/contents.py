@@ -21,14 +21,20 @@ def _contents_rows_per_page(pack) -> int:
 
 def contents_pages(pack) -> int:
     """How many contents pages the pack needs."""
-    return max(1, -(-len(pack.items) // _contents_rows_per_page(pack)))
+    return max(1, -(-len(_entries(pack)) // _contents_rows_per_page(pack)))
+
+
+def _entries(pack) -> list:
+    """Everything the contents lists: the maps, then any locality profiles."""
+    return list(pack.items) + list(getattr(pack, "profiles", []))
 
 
 def assign_pages(pack) -> None:
-    """Number the maps' pages in the combined PDF (after the contents page(s))."""
-    n_contents = contents_pages(pack)
-    for item in pack.items:
-        item.page = n_contents + item.number
+    """Number the first page of each map and profile in the combined PDF (after the contents page(s))."""
+    page = contents_pages(pack) + 1
+    for item in _entries(pack):
+        item.page = page
+        page += getattr(item, "pages", 1)
 
 
 def render_contents(pack, made_on: str) -> bytes:
@@ -51,7 +57,9 @@ def render_contents(pack, made_on: str) -> bytes:
             ax.text(margin, y, "\n".join(title_lines), fontsize=20 * scale, fontweight="bold", va="top",
                     parse_math=False, color=TEXT_COLOUR)
             y -= len(title_lines) * 20 * scale * 1.2 * PT_MM + 3 * scale
-            sub = (f"Contents{' (continued)' if p else ''} · {len(pack.items)} map(s) · {pack.paper} {pack.orientation}"
+            profiles = len(_entries(pack)) - len(pack.items)
+            what = f"{len(pack.items)} map(s)" + (f", {profiles} locality profile(s)" if profiles else "")
+            sub = (f"Contents{' (continued)' if p else ''} · {what} · {pack.paper} {pack.orientation}"
                    f" · made with thmaps on {made_on}")
             ax.text(margin, y, sub, fontsize=11 * scale, va="top", color=MUTED_TEXT, parse_math=False)
             y -= 12 * scale
@@ -65,7 +73,7 @@ def render_contents(pack, made_on: str) -> bytes:
             y -= 1.5 * scale
             row_h = 9.5 * scale
             text_w = cols[2] - cols[1] - 4 * scale
-            for item in pack.items[p * per_page:(p + 1) * per_page]:
+            for item in _entries(pack)[p * per_page:(p + 1) * per_page]:
                 line1 = printing.wrap_text(item.title, text_w, size)[0]
                 ax.text(cols[0], y, f"{item.number}", fontsize=size, va="top", parse_math=False)
                 ax.text(cols[1], y, line1, fontsize=size, va="top", parse_math=False, color=TEXT_COLOUR)

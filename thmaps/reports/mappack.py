@@ -11,6 +11,7 @@ Spec (YAML)::
     level: lsoa11             # defaults for every map (optional): level, scheme, k, period, tube_year, overlays
     scheme: quantiles
     extents: [locality:North West, locality:North East]   # default ["borough"]
+    profiles: true            # also a locality profile (PDF) per locality extent (or a list: [South East])
     maps:
       - indicator: imd_decile
         scheme: national_deciles
@@ -48,23 +49,23 @@ import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import yaml
 from pypdf import PdfReader, PdfWriter
 from tqdm.auto import tqdm
 
 from .._util import atomic_write, slugify
 from ..errors import MapPackError, ThmapsError
-from ..geo.places import Extent
+from ..geo.places import Extent, Locality
 from ..maps import printing
 from ..maps.description import MapDescription, resolve, ward_names
 from ..maps.prepare import prepare
 from .contents import CONTENTS_FILE, assign_pages, render_contents
+from .locality_profile import locality_profile, pack_profiles
+from .packspec import MANIFEST, check_folder as _check_folder, load_spec
 
 PACK_KEYS = {"title", "output", "paper", "orientation", "format", "dpi", "level", "scheme", "k", "period",
-             "tube_year", "overlays", "extents", "maps", "description"}
+             "tube_year", "overlays", "extents", "maps", "description", "profiles"}
 MAP_KEYS = {"indicator", "period", "level", "scheme", "k", "overlays", "tube_year", "title", "extents"}
 DEFAULTS_FROM_PACK = ("period", "level", "scheme", "k", "overlays", "tube_year")
-MANIFEST = "pack.json"
 
 
 @dataclass
@@ -77,6 +78,8 @@ class PackItem:
     title: str = ""
     extent_label: str = ""
     page: int = 0
+    pages: int = 1                    # a locality profile has several
+    locality: Locality | None = None  # set for a locality profile (then ``description`` is None)
 
 
 @dataclass
@@ -90,6 +93,7 @@ class PackPlan:
     fmt: str
     dpi: int
     items: list[PackItem] = field(default_factory=list)
+    profiles: list[PackItem] = field(default_factory=list)
     spec_path: Path | None = None
 
 
@@ -112,52 +116,6 @@ def _extent_label(extent: Extent) -> str:
     if extent.kind == "locality":
         return f"{extent.locality.name} locality"
     return f"{ward_names()[extent.code]} ward"
-
-
-def _nearest_existing(path: Path) -> Path:
-    p = path
-    while not p.exists() and p != p.parent:
-        p = p.parent
-    return p
-
-
-def _check_folder(folder: Path) -> str | None:
-    """Why ``folder`` cannot receive a pack, or None."""
-    if folder.exists():
-        if not folder.is_dir():
-            return f"output {folder} exists and is a file, not a folder"
-        if any(folder.iterdir()) and not (folder / MANIFEST).is_file():
-            return (f"output folder {folder} already exists and is not a thmaps map pack; "
-                    "choose a new folder (an existing pack folder is replaced)")
-    base = _nearest_existing(folder.parent)
-    if not base.is_dir():
-        return f"cannot create output folder {folder}: {base} is a file, not a folder"
-    if not os.access(base, os.W_OK | os.X_OK):
-        return f"cannot write to {base} (permission denied); choose another output folder"
-    try:  # a real probe: permissions can lie (read-only mounts, ACLs)
-        probe = tempfile.mkdtemp(prefix=".thmaps-probe-", dir=base)
-        os.rmdir(probe)
-    except OSError as exc:
-        return f"cannot write to {base} ({exc.strerror or exc}); choose another output folder"
-    return None
-
-
-def load_spec(spec_path) -> dict:
-    """Read a spec file (YAML mapping), raising :class:`MapPackError` with a plain message."""
-    path = Path(spec_path)
-    if not path.is_file():
-        raise MapPackError(f"spec file {path} not found")
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MapPackError(f"cannot read spec {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise MapPackError(f"spec {path.name} is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(spec, dict):
-        raise MapPackError(f"spec {path.name} must be a YAML mapping with 'title', 'output' and 'maps'")
-    return spec
 
 
 def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
@@ -260,6 +218,11 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
         if ok:
             checked.append((i, entry, desc, [str(Extent.parse(e, wards=ward_names())) for e in extents]))
 
+    try:
+        profile_localities = pack_profiles(spec.get("profiles"), pack_extents)
+    except ThmapsError as exc:
+        problems.append(str(exc))
+        profile_localities = []
     if problems:
         raise MapPackError("the spec has {} problem(s):\n  - {}".format(len(problems), "\n  - ".join(problems)))
 
@@ -276,7 +239,11 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
                 n = len(items) + 1
                 items.append(PackItem(n, replace(desc, extent=Extent.parse(extent)), extent_label=labels[extent],
                                       file_name=f"{n:02d}-{slugify(desc.indicator, 40)}-{slugify(labels[extent], 40)}.{fmt}"))
-    return PackPlan(title=title, folder=folder, paper=paper, orientation=orientation, fmt=fmt, dpi=dpi, items=items)
+    profiles = [PackItem(len(items) + i, None, file_name=f"{len(items) + i:02d}-profile-{slugify(loc.name)}.pdf",
+                         title=f"{loc.name} locality profile", extent_label=f"{loc.name} locality", locality=loc)
+                for i, loc in enumerate(profile_localities, start=1)]
+    return PackPlan(title=title, folder=folder, paper=paper, orientation=orientation, fmt=fmt, dpi=dpi, items=items,
+                    profiles=profiles)
 
 
 # --------------------------------------------------------------------------- running
@@ -316,7 +283,6 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
         raise MapPackError(str(exc)) from None
     pack.spec_path = spec_path
     made_on = _dt.date.today().isoformat()
-    assign_pages(pack)
 
     # Create missing parents (remembered, so a failure removes them again) and the temporary folder.
     created: list[Path] = []
@@ -336,7 +302,8 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
         files: list[str] = []
         combined = PdfWriter()
         map_pdfs: list[bytes] = []
-        bar = tqdm(total=len(pack.items) + 1, desc=f"Map pack: {pack.title}", unit="map", disable=not progress)
+        bar = tqdm(total=len(pack.items) + len(pack.profiles) + 1, desc=f"Map pack: {pack.title}", unit="map",
+                   disable=not progress)
         try:
             for item in pack.items:
                 bar.set_postfix_str(item.file_name, refresh=False)
@@ -348,11 +315,20 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
                 pdf = data if pack.fmt == "pdf" else printing.render(prepared, pack.paper, pack.orientation, "pdf")
                 map_pdfs.append(pdf)
                 bar.update(1)
+            for item in pack.profiles:  # locality profiles (A4 portrait PDFs) after the maps
+                bar.set_postfix_str(item.file_name, refresh=False)
+                report = locality_profile(item.locality, made_on=made_on)
+                item.pages = report.pages
+                atomic_write(tmp / item.file_name, report.pdf)
+                files.append(item.file_name)
+                map_pdfs.append(report.pdf)
+                bar.update(1)
+            assign_pages(pack)
             bar.set_postfix_str("contents and combined PDF", refresh=False)
             contents = render_contents(pack, made_on)
             atomic_write(tmp / CONTENTS_FILE, contents)
             combined.append(PdfReader(io.BytesIO(contents)))
-            for item, pdf in zip(pack.items, map_pdfs):
+            for item, pdf in zip(pack.items + pack.profiles, map_pdfs):
                 combined.append(PdfReader(io.BytesIO(pdf)), outline_item=f"{item.number}. {item.title} – {item.extent_label}")
             combined.add_metadata({"/Title": pack.title, "/Creator": "thmaps"})
             combined_name = f"{slugify(pack.title)}.pdf"
@@ -370,7 +346,9 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
                     "orientation": pack.orientation, "format": pack.fmt, "combined_pdf": combined_name,
                     "maps": [{"number": it.number, "file": it.file_name, "page": it.page, "title": it.title,
                               "extent": str(it.description.extent), "indicator": it.description.indicator}
-                             for it in pack.items]}
+                             for it in pack.items],
+                    "profiles": [{"number": it.number, "file": it.file_name, "page": it.page, "pages": it.pages,
+                                  "locality": it.locality.name} for it in pack.profiles]}
         atomic_write(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
 
         # Into place: an existing pack is moved aside first and removed only once the new one is in.

@@ -12,9 +12,11 @@ from matplotlib.patches import Rectangle
 
 from ...overlays import OVERLAYS, legend_entries
 from ..classify import NO_DATA_COLOUR
+from ..labels import ward_lines
 from ..prepare import PreparedMap
+from .labels import focus_style
 from .style import (BOROUGH_EDGE, BOROUGH_WIDTH, CONTEXT_COLOUR, EXTENT_EDGE, EXTENT_WIDTH, LOCALITY_EDGE,
-                    LOCALITY_WIDTH, WATER_COLOUR, area_style, scatter_style)
+                    LOCALITY_WIDTH, WARD_EDGE, WARD_WIDTH, WATER_COLOUR, area_style, scatter_style)
 from .text import PT_MM, line_mm, put_text, wrap_text
 
 
@@ -62,6 +64,8 @@ def legend_blocks(prepared: PreparedMap, scale: float) -> list[Block]:
                 for label, symbol, size in entries]
         blocks.append(Block(title, rows))
     rows = []
+    if prepared.focus is not None:
+        rows.append(Row("marker", f"Found: {prepared.focus.label}", focus_style(scale), size=14 * scale))
     kind = prepared.extent.kind
     if kind != "borough":
         rows.append(Row("line", prepared.extent_name, {"color": EXTENT_EDGE, "linewidth": EXTENT_WIDTH * scale}))
@@ -69,6 +73,9 @@ def legend_blocks(prepared: PreparedMap, scale: float) -> list[Block]:
             rows.append(Row("patch", "Rest of the borough (context)", {"facecolor": CONTEXT_COLOUR,
                                                                        "edgecolor": "#bdbdbd"}))
     rows.append(Row("line", "Locality boundary", {"color": LOCALITY_EDGE, "linewidth": LOCALITY_WIDTH * scale}))
+    if ward_lines(prepared) is not None:
+        rows.append(Row("line", "Ward boundary (names in italics)", {"color": WARD_EDGE,
+                                                                     "linewidth": WARD_WIDTH * scale}))
     rows.append(Row("line", "Borough boundary", {"color": BOROUGH_EDGE, "linewidth": BOROUGH_WIDTH * scale}))
     rows.append(Row("patch", "Water (Thames and docks)", {"facecolor": WATER_COLOUR, "edgecolor": "none"}))
     blocks.append(Block("Base map", rows))

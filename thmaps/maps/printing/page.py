@@ -25,7 +25,6 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
-from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
@@ -38,10 +37,14 @@ from shapely.geometry.polygon import orient
 from ..._util import atomic_write, slugify
 from ...errors import PrintError
 from ...overlays import OVERLAYS, symbol_sizes
-from ..prepare import PreparedMap, place_labels
+from ..labels import ward_lines
+from ..prepare import PreparedMap
+from ..nesting import single_area_note
+from .labels import draw_focus, draw_map_note, draw_names, furniture
 from .legend import Swatch, draw_block, layout_columns, legend_blocks, measure_blocks
 from .style import (AREA_EDGE, AREA_LINE_WIDTHS, BOROUGH_EDGE, BOROUGH_WIDTH, CONTEXT_COLOUR, EXTENT_EDGE,
-                    EXTENT_WIDTH, LOCALITY_EDGE, LOCALITY_WIDTH, WATER_COLOUR, area_style, scatter_style)
+                    EXTENT_WIDTH, LOCALITY_EDGE, LOCALITY_WIDTH, WARD_EDGE, WARD_WIDTH, WATER_COLOUR, area_style,
+                    scatter_style)
 from .text import LOCK, MUTED_TEXT, PT_MM, RC, TEXT_COLOUR, line_mm, put_text, text_width_mm, wrap_text
 
 #: Paper sizes in millimetres (short side, long side).
@@ -66,6 +69,7 @@ class PrintLayout:
     map_box_mm: tuple[float, float, float, float] = (0, 0, 0, 0)    # x0, y0, x1, y1
     legend_box_mm: tuple[float, float, float, float] = (0, 0, 0, 0)
     footer_top_mm: float = 0.0
+    labels: list = field(default_factory=list)     # names written on the map (:class:`.labels.PlacedLabel`)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -162,6 +166,12 @@ def _draw_map(ax, prepared: PreparedMap, scale: float, layout: PrintLayout) -> N
     borough = prepared.borough
     ax.add_collection(_polygon_collection(borough.geometry, facecolor="none", edgecolor=BOROUGH_EDGE,
                                           linewidth=BOROUGH_WIDTH * scale, zorder=7)[0])
+    wards = ward_lines(prepared)
+    if wards is not None:
+        pc = _polygon_collection(wards.geometry, facecolor="none", edgecolor=WARD_EDGE, linewidth=WARD_WIDTH * scale,
+                                 zorder=5)[0]
+        pc.set_gid("thmaps-wards")
+        ax.add_collection(pc)
     localities = prepared.localities
     ax.add_collection(_polygon_collection(localities.geometry, facecolor="none", edgecolor=LOCALITY_EDGE,
                                           linewidth=LOCALITY_WIDTH * scale, zorder=6)[0])
@@ -203,31 +213,17 @@ def _draw_overlays(ax, prepared: PreparedMap, scale: float, water) -> None:
             sc.set_gid(f"thmaps-{key}-{category.replace(' ', '-')}")
 
 
-def _draw_labels(ax, prepared: PreparedMap, scale: float, xlim, ylim, mm_per_metre: float) -> None:
-    """Locality labels (always) with a white halo; a label that would be cut by the frame is left out."""
-    halo = [patheffects.Stroke(linewidth=3.0 * scale, foreground="white")]
-    kind, code = prepared.extent.kind, prepared.extent.code
-    labels = []
-    for label in place_labels(prepared).itertuples():
-        selected = kind == "locality" and label.code == code
-        size = (10.5 if selected else 9.5) * scale
-        labels.append((label.geometry, str(label.name), size, "bold", "normal",
-                       TEXT_COLOUR if (kind in ("borough", "london") or selected) else MUTED_TEXT))
-    if kind == "ward":
-        ward = prepared.extent_geometry.iloc[0]
-        labels.append((ward.geometry.representative_point(), str(ward["name"]), 9.0 * scale, "normal", "italic",
-                       TEXT_COLOUR))
-    for point, text, size, weight, style, colour in labels:
-        half_w = (text_width_mm(text, size, weight) / 2 + 1.0) / mm_per_metre
-        half_h = (size * PT_MM / 2 + 1.0) / mm_per_metre
-        if not (xlim[0] < point.x - half_w and point.x + half_w < xlim[1]
-                and ylim[0] < point.y - half_h and point.y + half_h < ylim[1]):
-            continue
-        # The halo alone is drawn as a path, then the label as plain text on top, so that
-        # labels stay selectable, searchable text in PDF and SVG (a path effect turns text into paths).
-        for effects, z in ((halo, 12), (None, 12.1)):
-            put_text(ax, point.x, point.y, text, size, ha="center", va="center", fontweight=weight, fontstyle=style,
-                  color=colour, path_effects=effects, zorder=z, clip_on=True)
+def _draw_labels(ax, prepared: PreparedMap, scale: float, xlim, ylim, mm_per_metre: float) -> list:
+    """The focus marker, then ward and locality names placed inside their areas (:mod:`.labels`)."""
+    taken = furniture(xlim, ylim, mm_per_metre, scale)
+    focus_box = draw_focus(ax, prepared, scale, xlim, ylim, mm_per_metre)
+    if focus_box:
+        taken.append(focus_box)
+    note = draw_map_note(ax, single_area_note(prepared), scale, (xlim[1] - xlim[0]) * mm_per_metre)
+    if note:  # its width and height in mm, from the top left corner
+        taken.append((xlim[0], ylim[1] - (note[1] + 3.0) / mm_per_metre, xlim[0] + (note[0] + 3.0) / mm_per_metre,
+                      ylim[1]))
+    return draw_names(ax, prepared, scale, xlim, ylim, mm_per_metre, taken)
 
 
 def _draw_north_arrow(ax, scale: float) -> None:
@@ -351,7 +347,7 @@ def draw(prepared: PreparedMap, paper: str = "A4", orientation: str = "landscape
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal", adjustable="datalim")  # the limits already match the box: 1 m is 1 m both ways
-    _draw_labels(ax, prepared, scale, xlim, ylim, map_w / (xlim[1] - xlim[0]))
+    layout.labels = _draw_labels(ax, prepared, scale, xlim, ylim, map_w / (xlim[1] - xlim[0]))
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():

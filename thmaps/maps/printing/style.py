@@ -14,6 +14,8 @@ LOCALITY_EDGE = "#383838"
 BOROUGH_EDGE = "#000000"
 EXTENT_EDGE = "#08306b"
 LOCALITY_WIDTH, BOROUGH_WIDTH, EXTENT_WIDTH = 1.0, 1.9, 2.6
+#: Ward boundaries over maps finer than wards (thin, dark: they carry the ward names).
+WARD_EDGE, WARD_WIDTH = "#595959", 0.45
 
 #: The registry's shapes as matplotlib markers.
 MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^", "star": "*", "cross": "P"}

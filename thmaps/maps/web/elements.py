@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 
+import folium
 import pandas as pd
 from branca.element import Element, MacroElement
 from folium.map import Layer
+from folium.template import Template as FoliumTemplate
 from jinja2 import Template
 
 from ...safetext import escape_html, script_json
@@ -20,6 +22,11 @@ BACKGROUND = "#f3f2ee"
 #: ``className`` marks the drawn paths so browser tests (and users' style sheets) can find them.
 AREA_STYLE = {"color": "#ffffff", "weight": 0.6, "opacity": 1.0, "fillOpacity": 0.85, "className": "thmaps-area"}
 LOCALITY_STYLE = {"color": "#252525", "weight": 2.2, "opacity": 0.9, "fill": False}
+#: Ward outlines over maps finer than wards (as on paper: thin and dark grey).
+WARD_STYLE = {"color": "#595959", "weight": 1.0, "opacity": 0.9, "fill": False}
+#: The focus ring's legend key.
+FOCUS_KEY = ('<svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="6" fill="none" '
+             'stroke="#d7301f" stroke-width="2.5"/></svg>')
 
 #: The legend box's widest (CSS pixels); the map is fitted to leave it this much room on the right.
 LEGEND_MAX_WIDTH_PX = 240
@@ -112,14 +119,18 @@ class Legend(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
             var legend = L.control({position: "bottomright"});
+            var map = {{ this._parent.get_name() }};
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "thmaps-legend");
-                div.innerHTML = {{ this.content }};
+                // A disclosure: open beside a wide map, a "Legend" button on a narrow one (phones).
+                div.innerHTML = '<details' + (thmapsNarrow(map) ? '' : ' open') + '><summary>Legend</summary>' +
+                                {{ this.content }} + '</details>';
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            legend.addTo(map);
+            map.thmapsLegend = legend;
         })();
         {% endmacro %}
     """)
@@ -151,8 +162,9 @@ class PointLayer(Layer):
         Overlay key; each marker's path has the CSS class ``thmaps-<key>``.
     name : str
         Layer name in the layer control (escaped here).
-    points : list of (float, float, str, str, str, float)
-        Latitude, longitude, marker SVG (safe HTML), tooltip and popup (escaped HTML), width in pixels.
+    points : list of (float, float, str, str, str, float, str)
+        Latitude, longitude, marker SVG (safe HTML), tooltip and popup (escaped HTML), width in pixels,
+        and the marker's accessible name (plain text: the browser sets it as an attribute, never as HTML).
     """
 
     _template = Template("""
@@ -162,8 +174,8 @@ class PointLayer(Layer):
             L.marker([d[0], d[1]], {
                 icon: L.divIcon({className: "thmaps-point", html: d[2], iconSize: [d[5], d[5]],
                                  iconAnchor: [d[5] / 2, d[5] / 2]}),
-                zIndexOffset: Math.round(1000 - d[5] * 10), riseOnHover: true, keyboard: true
-            }).bindTooltip(d[3], {sticky: true}).bindPopup(d[4], {maxWidth: 320})
+                zIndexOffset: Math.round(1000 - d[5] * 10), riseOnHover: true, keyboard: true, title: d[6]
+            }).bindTooltip(d[3], {sticky: true}).bindPopup(d[4], thmapsPopupOptions())
               .addTo({{ this.get_name() }});
         });
         {% endmacro %}
@@ -174,38 +186,8 @@ class PointLayer(Layer):
         self._name = "PointLayer"
         self.key = key
         self.point_list = list(points)
-        self.points = script_json([[round(lat, 6), round(lon, 6), svg, tip, popup, round(size + 2, 1)]
-                                   for lat, lon, svg, tip, popup, size in self.point_list])
-
-
-class Labels(MacroElement):
-    """Text labels (Leaflet DivIcon markers, not interactive) for the parent map.
-
-    One element writes every label, and rendering it twice writes the same script:
-    folium's Marker+DivIcon adds another ``setIcon`` call on each render, and the
-    app renders the same cached map on every rerun.
-
-    Parameters
-    ----------
-    labels : list of (float, float, str)
-        Latitude, longitude and text (escaped here).
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this.labels }}.forEach(function (d) {
-            L.marker([d[0], d[1]], {interactive: false, keyboard: false, icon: L.divIcon({
-                className: "thmaps-divicon", iconSize: [140, 18], iconAnchor: [70, 9],
-                html: '<div class="thmaps-label">' + d[2] + '</div>'})}).addTo({{ this._parent.get_name() }});
-        });
-        {% endmacro %}
-    """)
-
-    def __init__(self, labels):
-        super().__init__()
-        self._name = "Labels"
-        self.texts = [str(text) for _, _, text in labels]
-        self.labels = script_json([[lat, lon, escape_html(text)] for lat, lon, text in labels])
+        self.points = script_json([[round(lat, 6), round(lon, 6), svg, tip, popup, round(size + 2, 1), title]
+                                   for lat, lon, svg, tip, popup, size, title in self.point_list])
 
 
 class _FitBounds(MacroElement):
@@ -214,17 +196,42 @@ class _FitBounds(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.fitBounds({{ this.bounds }},
-            {paddingTopLeft: [10, 10], paddingBottomRight: [{{ this.right }}, 10], animate: false});
+        (function (map) {
+            // Keep the areas clear of the open legend (bottom right) where the map is wide enough to
+            // have one beside them; a narrow map keeps its legend closed and uses its whole width.
+            var right = thmapsNarrow(map) ? 10 : {{ this.right }};
+            map.fitBounds({{ this.bounds }}, {paddingTopLeft: [10, 10], paddingBottomRight: [right, 10],
+                                              animate: false});
+        })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, south: float, west: float, north: float, east: float):
+    def __init__(self, south: float, west: float, north: float, east: float, legend_room: bool = True):
         super().__init__()
         self._name = "FitBounds"
         self.bounds = json.dumps([[south, west], [north, east]])
         # Keep the areas clear of the legend (bottom right): its widest box, padding and margin.
-        self.right = LEGEND_MAX_WIDTH_PX + 40
+        self.right = LEGEND_MAX_WIDTH_PX + 40 if legend_room else 10
+
+
+class LayerControl(folium.LayerControl):
+    """folium's layer control, collapsed into its button on a narrow map (and whenever a popup needs the room)."""
+
+    _template = FoliumTemplate("""
+        {% macro script(this,kwargs) %}
+            var {{ this.get_name() }} = L.control.layers({},
+                {
+                {%- for key, val in this.overlays.items() %}
+                {{ key|tojson }} : {{val}},
+                {%- endfor %}
+                },
+                Object.assign({{ this.options|tojavascript }},
+                              {collapsed: thmapsNarrow({{ this._parent.get_name() }})})
+            ).addTo({{ this._parent.get_name() }});
+            thmapsPopupRoom({{ this._parent.get_name() }}, {{ this.get_name() }});
+            thmapsFitControls({{ this._parent.get_name() }}, {{ this.get_name() }});
+        {% endmacro %}
+    """)
 
 
 class _Attribution(MacroElement):

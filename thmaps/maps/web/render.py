@@ -9,6 +9,8 @@ This module never imports Streamlit.
 """
 from __future__ import annotations
 
+import re
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -22,11 +24,15 @@ from ...safetext import escape_html
 from ...sources.registry import get as get_source
 from ..classify import NO_DATA_COLOUR
 from ..description import SCHEMES
-from ..prepare import PreparedMap, place_labels
+from ..prepare import PreparedMap
 from .assets import STATIC_URL, set_assets
-from .elements import (CSS, LOCALITY_STYLE, AreaLayer, Labels, Legend, PointLayer, _Attribution, _FitBounds,
-                       swatch)
+from ..labels import ward_lines
+from ..nesting import single_area_note
+from .elements import (CSS, FOCUS_KEY, LOCALITY_STYLE, WARD_STYLE, AreaLayer, LayerControl, Legend, PointLayer, _Attribution,
+                       _FitBounds, swatch)
 from .geometry import decode_js, feature_collection, geometry_key, web_boundaries, web_geometry
+from .names import PLACE_NAMES_JS, FocusMarker, MapNote, focus_bounds, names_for_web
+from .screen import SCREEN_CSS, screen_js
 from .symbols import symbol_svg
 
 
@@ -55,15 +61,19 @@ def _area_layer(prepared: PreparedMap) -> AreaLayer:
     return AreaLayer(web, name=escape_html(prepared.title), source=source)
 
 
-def _locality_layers(prepared: PreparedMap) -> list[MacroElement]:
+def _boundary_layers(prepared: PreparedMap) -> list[MacroElement]:
+    """Locality outlines, ward outlines on maps finer than wards, and every name (placed by the browser)."""
     loc = prepared.localities
     outline = web_geometry(loc, ["code"], coverage=True)
     data = feature_collection(outline, ("code",))
-    lines = folium.GeoJson(data, name="Localities", control=False, interactive=False,
-                           style_function=lambda f: dict(LOCALITY_STYLE))
-    places = place_labels(prepared).to_crs(settings.CRS_WEB)
-    labels = Labels([(round(p.y, 5), round(p.x, 5), name) for name, p in zip(places["name"], places.geometry)])
-    return [lines, labels]
+    layers = [folium.GeoJson(data, name="Localities", control=False, interactive=False,
+                             style_function=lambda f: dict(LOCALITY_STYLE))]
+    wards = ward_lines(prepared)
+    if wards is not None:
+        lines = feature_collection(web_geometry(wards, ["code"], coverage=True), ("code",))
+        layers.insert(0, folium.GeoJson(lines, name="Wards", control=False, interactive=False,
+                                        style_function=lambda f: dict(WARD_STYLE)))
+    return layers + [names_for_web(prepared)]
 
 
 def _source_note(overlay) -> str:
@@ -93,7 +103,8 @@ def _point_overlay(overlay: Overlay, frame: gpd.GeoDataFrame, d) -> PointLayer:
     for (_, row), point, category, size in zip(frame.iterrows(), web.geometry, categories, sizes):
         title, rows = overlay.describe(row, d.tube_year)
         svg = symbol_svg(overlay.symbols[category], float(size), css_class=f"thmaps-{overlay.key}")
-        points.append((point.y, point.x, svg, _tooltip(title, rows), _popup(title, rows, source), float(size)))
+        points.append((point.y, point.x, svg, _tooltip(title, rows), _popup(title, rows, source), float(size),
+                       f"{overlay.label}: {title}"))
     label = overlay.label + (f", {d.tube_year}" if overlay.key == "no2_tubes" else "")
     return PointLayer(overlay.key, label, points)
 
@@ -118,7 +129,7 @@ def _area_overlay(overlay: Overlay, frame: gpd.GeoDataFrame, tube_year: int) -> 
         style_function=lambda f: dict(styles[f["properties"]["cat"]]),
         on_each_feature=folium.JsCode(
             "function (f, l) { l.bindTooltip(f.properties.tip, {sticky: true}).bindPopup(f.properties.popup, "
-            "{maxWidth: 320}); }"),
+            "thmapsPopupOptions()); }"),
     ).add_to(group)
     group.thmaps_features = len(data["features"])
     return group
@@ -169,8 +180,9 @@ def render(prepared: PreparedMap, static_url: str = STATIC_URL, height: int | st
     set_assets(m, static_url)
     m.get_root().header.add_child(Element(CSS), name="thmaps_css")
     m.get_root().header.add_child(Element(decode_js()), name="thmaps_decode")
+    m.get_root().header.add_child(Element(SCREEN_CSS + screen_js() + PLACE_NAMES_JS), name="thmaps_screen")
     _area_layer(prepared).add_to(m)
-    for layer in _locality_layers(prepared):
+    for layer in _boundary_layers(prepared):
         layer.add_to(m)
 
     rows = [(label, swatch(colour)) for label, colour in zip(prepared.labels, prepared.colours)]
@@ -186,13 +198,45 @@ def render(prepared: PreparedMap, static_url: str = STATIC_URL, height: int | st
         title, entries = legend_entries(overlay, frame, d.tube_year)
         rows.append((title, ""))
         rows += [(label, symbol_svg(symbol, size)) for label, symbol, size in entries]
-    Legend(prepared.legend_title, rows, note=f"{SCHEMES[d.scheme]}. Thick lines: localities.").add_to(m)
+    lines = "Thick lines: localities" + ("; thin grey lines: wards (names in italics)"
+                                         if ward_lines(prepared) is not None else "")
+    if prepared.focus is not None:
+        rows.insert(0, (f"Found: {prepared.focus.label}", FOCUS_KEY))
+    Legend(prepared.legend_title, rows, note=f"{SCHEMES[d.scheme]}. {lines}.").add_to(m)
     _Attribution(prepared.attributions).add_to(m)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    _FitBounds(miny, minx, maxy, maxx).add_to(m)
+    note = single_area_note(prepared)
+    if note:
+        MapNote(note).add_to(m)
+    if prepared.focus is not None:
+        FocusMarker(prepared).add_to(m)
+    LayerControl(collapsed=False, position="topright").add_to(m)
+    focus = focus_bounds(prepared)
+    if focus:
+        _FitBounds(*focus, legend_room=False).add_to(m)
+    else:
+        _FitBounds(miny, minx, maxy, maxx).add_to(m)
     return m
 
 
 def to_html(prepared: PreparedMap, static_url: str = STATIC_URL) -> str:
-    """The map as an HTML page that loads Leaflet from ``static_url`` (what the app embeds)."""
-    return render(prepared, static_url).get_root().render()
+    """The map as an HTML page that loads Leaflet from ``static_url`` (what the app embeds).
+
+    The page says its language and has the map's title (screen readers announce both).
+    """
+    return page_head(render(prepared, static_url).get_root().render(), prepared.title)
+
+
+def page_head(page: str, title: str, heading: bool = True) -> str:
+    """A folium page made accessible: its language, a ``<title>``, a level-one heading (off screen, for
+    screen readers, unless ``heading`` is False because the page shows its own), the map as the page's
+    main landmark, and zooming allowed (folium's viewport forbids it)."""
+    page = page.replace("<html>", '<html lang="en">', 1)
+    if "<title>" not in page:
+        page = page.replace("<head>", f"<head>\n<title>{escape_html(title)}</title>", 1)
+    page = re.sub(r'<meta name="viewport"[^>]*>',
+                  '<meta name="viewport" content="width=device-width, initial-scale=1.0">', page, count=1)
+    page = re.sub(r'<div class="folium-map" ', f'<div class="folium-map" role="main" aria-label="Map: '
+                                               f'{escape_html(title)}" ', page, count=1)
+    if heading:
+        page = page.replace("<body>", f'<body>\n<header><h1 class="thmaps-sr">{escape_html(title)}</h1></header>', 1)
+    return page

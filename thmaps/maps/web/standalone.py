@@ -8,7 +8,7 @@ from branca.element import Element
 from ...safetext import escape_html
 from ..prepare import PreparedMap
 from .assets import inline_css, leaflet_source_dir, leaflet_version
-from .render import render
+from .render import page_head, render
 
 
 def to_standalone_html(prepared: PreparedMap) -> str:
@@ -42,7 +42,7 @@ def to_standalone_html(prepared: PreparedMap) -> str:
         ".thmaps-head h1{font-size:20px;margin:0}.thmaps-head .s{color:#444;font-size:13px}"
         ".thmaps-foot{font-family:Arial,sans-serif;font-size:11px;color:#333;padding:6px 10px}</style>"),
         name="thmaps_page_css")
-    page = root.render()
+    page = page_head(root.render(), prepared.title, heading=False)
     # Title above and sources below the map div (branca renders the map's div last, so insert in the text).
     page = page.replace("<body>", "<body>\n" + header, 1)
     page = _insert_before_last(page, "</body>", footer)
