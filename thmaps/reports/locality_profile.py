@@ -37,17 +37,14 @@ from ..maps.printing.text import LOCK, MUTED_TEXT, RC, line_mm, put_text, wrap_t
 from ..profile import (KEY_INDICATORS, air_quality, key_indicators, locality_wards, practices, s106_projects, s106_unassigned,
                        source_ids_for, tube_headline, ward_ranking)
 from ..sources.registry import attribution_lines, get as get_source
+from ..profile.health import HEALTH_INDICATORS as HEALTH_IDS
 from .document import Document, Section
 
-#: Census 2021 health indicators of the profile, ``(indicator id, period)``, in the order shown. The one
-#: place to change them; ids not in the catalogue are listed as "not yet in this store".
-HEALTH_INDICATORS: tuple[tuple[str, str], ...] = (
-    ("census_bad_health", "2021"),
-    ("census_fair_bad_health", "2021"),
-    ("census_disabled", "2021"),
-    ("census_unpaid_care", "2021"),
-    ("census_unpaid_care_50h", "2021"),
-)
+#: Census 2021 health indicators of the profile, ``(indicator id, period)``: those of the My locality health
+#: section (:data:`thmaps.profile.health.HEALTH_INDICATORS`, their one home), each at its latest period; ids not
+#: in the catalogue are listed as "not yet in this store".
+HEALTH_INDICATORS: tuple[tuple[str, str], ...] = tuple(
+    (i, CATALOGUE[i].latest_period if i in CATALOGUE else "2021") for i in HEALTH_IDS)
 #: The indicators the wards are ranked on, one table each.
 RANKING_INDICATORS = ("imd_share_q1", "pct_65_plus", "laei_no2")
 #: The map of the profile (the extent is the locality).
