@@ -58,3 +58,13 @@ def browser():
         b = launch(p)
         yield b
         b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh page that records any request leaving the machine (``page.outside_requests``)."""
+    from webapp.browser import new_page
+
+    pg = new_page(browser)
+    yield pg
+    pg.context.close()

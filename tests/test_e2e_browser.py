@@ -6,16 +6,9 @@ markers; nothing is fetched from outside the machine. Screenshots of every page 
 from __future__ import annotations
 
 import pytest
-from webapp.browser import SCREENSHOTS, assert_no_error_text, map_frame, new_page, wait_for_app
+from webapp.browser import SCREENSHOTS, assert_no_error_text, map_frame, wait_for_app
 
 PAGES = {"borough_map": "", "my_locality": "my-locality", "export": "export", "data_and_sources": "data-and-sources"}
-
-
-@pytest.fixture()
-def page(browser):
-    pg = new_page(browser)
-    yield pg
-    pg.context.close()
 
 
 def count(frame, selector: str) -> int:

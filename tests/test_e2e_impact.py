@@ -11,8 +11,6 @@ import subprocess
 
 from thmaps.impact import assess_site
 from webapp.browser import ROOT, SCREENSHOTS
-# The app, the browser and a page that records requests leaving the machine: shared with the other browser tests.
-from test_e2e_browser import app_url, browser, page  # noqa: F401
 
 ARTIFACTS = ROOT / "artifacts"
 
