@@ -7,7 +7,8 @@ import importlib
 import pytest
 
 MODULES = ["thmaps._util", "thmaps.safetext", "thmaps.geo.places", "thmaps.indicators.catalogue",
-           "thmaps.indicators.intervals", "thmaps.overlays", "thmaps.maps.description", "thmaps.errors"]
+           "thmaps.indicators.intervals", "thmaps.overlays", "thmaps.maps.description", "thmaps.errors",
+           "thmaps.store.backend", "thmaps.store.postgis"]
 
 
 @pytest.mark.parametrize("name", MODULES)
