@@ -28,13 +28,9 @@ def pytest_configure(config):
 def user_data(tmp_path_factory) -> Path:
     """User data of the session's GeoPackage store in a temporary file, never in the checkout."""
     path = tmp_path_factory.mktemp("user") / "userdata.sqlite"
-    previous = os.environ.get(settings.USER_DATA_ENV)
-    os.environ[settings.USER_DATA_ENV] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop(settings.USER_DATA_ENV, None)
-    else:
-        os.environ[settings.USER_DATA_ENV] = previous
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(settings.USER_DATA_ENV, str(path))
+        yield path
 
 
 @pytest.fixture(scope="session")
