@@ -1,7 +1,9 @@
 """A browserless app session: drive a running Streamlit server through its own websocket protocol.
 
 What the browser does, minus drawing: open ``/_stcore/stream``, send a ``BackMsg`` asking to run a page
-(``rerun_script`` with the page's URL path), and read ``ForwardMsg`` protobufs until ``script_finished``.
+(``rerun_script`` with the page's URL path and, as the browser does, the hashes of the large messages it
+already holds, which the server then sends as references), and read ``ForwardMsg`` protobufs until
+``script_finished``.
 The server cannot tell it from a browser: the page's script runs in a real session of the real server,
 with its caches and its store. Used by the two-server test and the load benchmark (a Chromium per
 session is too heavy for 20 sessions on 2 cores); the map iframes' HTML arrives in the messages but no
@@ -43,6 +45,7 @@ class Session:
 
     def __init__(self, base_url: str, timeout: float = 120.0):
         self.timeout = timeout
+        self.cached: set[str] = set()  # hashes of the cacheable messages received, as the browser keeps them
         self.ws = connect(base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream",
                           subprotocols=["streamlit"], max_size=None, open_timeout=timeout)
 
@@ -63,6 +66,7 @@ class Session:
         msg = BackMsg()
         msg.rerun_script.query_string = query
         msg.rerun_script.page_name = page
+        msg.rerun_script.cached_message_hashes.extend(sorted(self.cached))
         started = time.perf_counter()
         self.ws.send(msg.SerializeToString())
         run = Run(page, 0.0)
@@ -71,7 +75,11 @@ class Session:
             forward = ForwardMsg()
             forward.ParseFromString(self.ws.recv(timeout=max(0.1, deadline - time.perf_counter())))
             kind = forward.WhichOneof("type")
-            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+            if forward.metadata.cacheable and forward.hash:
+                self.cached.add(forward.hash)
+            if kind == "ref_hash":
+                run.elements += 1  # an element the server knows this session holds already
+            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 self._collect(run, forward.delta.new_element)
             elif kind == "script_finished":
                 run.seconds = time.perf_counter() - started
