@@ -389,15 +389,21 @@ def test_switch_waits_for_a_read_in_progress(postgis_store, built_store):
 
     target = postgis(postgis_store, schema=unique("pinned"))
     store.write_layers(small_store(built_store, built_at="old"), target)
+    reached = threading.Event()
     with psycopg.connect(postgis_store) as conn:  # a transaction, as PostGISStore.read opens
         conn.execute(f'SELECT version FROM "{target.schema}"._store_meta').fetchone()
-        switch = threading.Thread(target=store.write_layers,
-                                  args=(small_store(built_store, built_at="new"), target))
+        switch = threading.Thread(target=target.write_all, args=(small_store(built_store, built_at="new"), store.LAYERS),
+                                  kwargs={"before_switch": reached.set})
         switch.start()
-        time.sleep(3)
-        assert switch.is_alive()  # waiting for this reader
+        assert reached.wait(120)  # every layer written; now the switch asks for the live store
+        with psycopg.connect(postgis_store, autocommit=True) as watcher:
+            deadline = time.monotonic() + 60
+            while not watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                      "AND query LIKE 'LOCK TABLE%'").fetchone()[0]:
+                assert time.monotonic() < deadline and switch.is_alive()
+                time.sleep(0.1)
         stamp = conn.execute(f'SELECT built_at FROM "{target.schema}".build_info').fetchone()[0]
-        assert stamp == "old"
+        assert stamp == "old" and switch.is_alive()  # the switch waits for this reader
     switch.join(120)
     assert not switch.is_alive()
     assert store.load_layer("build_info", target)["built_at"].iloc[0] == "new"
