@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set everything up (Python packages; Debian's chromium, npm and poppler-utils for the browser and PDF tests;
-# axe-core from the npm registry) and run the test suite.
+# axe-core from the npm registry; Debian's PostgreSQL and PostGIS for the store-backend tests) and run the test suite.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 if ! command -v chromium >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
@@ -10,10 +10,21 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1 || 
 fi
 # axe-core for the accessibility audit of the browser tests: fetched once from the npm registry into .cache/.
 python -c "from webapp.browser import axe_script; print('axe-core:', axe_script())"
+# A throwaway PostGIS cluster for the backend tests (stopped after, unless it was already running).
+started_pg=""
+if ! bash scripts/postgis.sh status; then
+  started_pg=1
+fi
+eval "$(bash scripts/postgis.sh start)"
+export THMAPS_DATABASE_URL_TEST="$THMAPS_DATABASE_URL" THMAPS_REQUIRE_POSTGIS=1
+unset THMAPS_DATABASE_URL  # every other test uses the GeoPackage store it builds
 set +e
 python -m pytest "$@"
 status=$?
 set -e
+if [ -n "$started_pg" ]; then
+  bash scripts/postgis.sh stop
+fi
 if [ "$status" = 5 ]; then
   echo "pytest collected no tests: failing the run." >&2
   exit 1

@@ -10,7 +10,8 @@ MODULES = ["thmaps._util", "thmaps.safetext", "thmaps.geo.places", "thmaps.indic
            "thmaps.indicators.intervals", "thmaps.overlays", "thmaps.maps.description", "thmaps.errors",
            "thmaps.impact.parameters", "thmaps.impact.scheme", "thmaps.impact.catchment", "thmaps.impact.tables",
            "thmaps.impact.estimate", "thmaps.impact.assessment",
-           "thmaps.display", "thmaps.search", "thmaps.geo.poles", "thmaps.maps.labels", "thmaps.maps.nesting"]
+           "thmaps.display", "thmaps.search", "thmaps.geo.poles", "thmaps.maps.labels", "thmaps.maps.nesting",
+           "thmaps.store.backend", "thmaps.store.postgis"]
 
 
 @pytest.mark.parametrize("name", MODULES)
