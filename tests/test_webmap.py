@@ -83,7 +83,10 @@ def test_tooltips_give_value_unit_and_rank(prepared_levels):
     tip = feature["p"]["tip"]
     assert escape_html(row["name"]) in tip
     assert f"{row['value']:,.1f} µg/m³" in tip
-    assert "rank 1 of 20 in the borough, 1 = highest need" in tip
+    assert tip.endswith("rank 1 of 20") and escape_html(row["code"]) in tip
+    # What rank 1 means is written once, under every tooltip.
+    layer = area_layer(web.render(prepared))
+    assert "Ranked in the borough, 1 = highest need" in layer.source
 
 
 def test_overlays_add_the_right_markers(full):

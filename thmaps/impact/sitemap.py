@@ -98,7 +98,9 @@ def web_html(prepared: PreparedMap, result: ImpactResult | None = None, clickabl
                                                                  "dashArray": "6 5", "className": "thmaps-ring"})
                 shape.add_to(group)
                 top = to_wgs84_point(ring.geometry.centroid.x, ring.geometry.bounds[3])
-                labels.append((top[1], top[0], f"{distance_text(ring.radius_m)} (straight line)"))
+                labels.append({"text": f"{distance_text(ring.radius_m)} (straight line)", "kind": "ring",
+                               "selected": False, "candidates": [[round(top[1], 6), round(top[0], 6)]],
+                               "outline": None})
             tip = escape_html(f"{r.scheme.name}: {r.scheme.homes:,} homes at {r.site.label}")
             lat, lon = r.site.lat_lon
             # A marker (not a vector circle), so the site stays above the practices and other symbols.

@@ -36,13 +36,17 @@ from .screen import SCREEN_CSS, screen_js
 from .symbols import symbol_svg
 
 
-def rank_text(rank, n_ranked, higher_is_worse: bool | None, level: str) -> str:
-    """``"rank 3 of 144, 1 = highest need"`` (or ``1 = highest value`` for neutral indicators)."""
+def rank_text(rank, n_ranked) -> str:
+    """``"rank 3 of 144"`` (what rank 1 means is said once per map: :func:`rank_meaning`)."""
     if rank is None or pd.isna(rank):
         return "not ranked (no data)"
-    meaning = "1 = highest value" if higher_is_worse is None else "1 = highest need"
+    return f"rank {int(rank)} of {int(n_ranked)}"
+
+
+def rank_meaning(higher_is_worse: bool | None, level: str) -> str:
+    """``"Ranked in the borough, 1 = highest need"`` (or ``highest value`` for neutral indicators)."""
     where = "in London" if level == "london_lsoa11" else "in the borough"
-    return f"rank {int(rank)} of {int(n_ranked)} {where}, {meaning}"
+    return f"Ranked {where}, 1 = {'highest value' if higher_is_worse is None else 'highest need'}"
 
 
 def _area_layer(prepared: PreparedMap) -> AreaLayer:
@@ -52,12 +56,16 @@ def _area_layer(prepared: PreparedMap) -> AreaLayer:
     shapes = web_boundaries(d.level, *geometry_key())["g"]
     areas = areas[areas["code"].isin(shapes.index)]
     columns = (areas[c].tolist() for c in ("name", "code", "value", "rank", "n_ranked"))
-    tips = [f"<b>{escape_html(name)}</b> <small>{escape_html(code)}</small><br>{escape_html(format_value(value, indicator.unit))}<br>"
-            f"{escape_html(rank_text(rank, n_ranked, indicator.higher_is_worse, d.level))}"
+    # Written for each of up to 4,835 areas, so kept short: the code only where it differs from the name,
+    # and what the rank means once per map, in the line added under every tooltip.
+    tips = [f"<b>{escape_html(name)}</b>{'' if code == name else ' ' + escape_html(code)}<br>"
+            f"{escape_html(format_value(value, indicator.unit))}<br>{escape_html(rank_text(rank, n_ranked))}"
             for name, code, value, rank, n_ranked in zip(*columns)]
     web = pd.DataFrame({"code": areas["code"].to_numpy(), "fill": areas["colour"].to_numpy(), "tip": tips,
                         "g": shapes.loc[areas["code"]].to_numpy()})
-    source = f"<br><small>{escape_html(prepared.legend_title)}<br>{escape_html(prepared.source_line.split('. Method:')[0])}</small>"
+    source = (f"<br><small>{escape_html(rank_meaning(indicator.higher_is_worse, d.level))}.<br>"
+              f"{escape_html(prepared.legend_title)}<br>{escape_html(prepared.source_line.split('. Method:')[0])}"
+              "</small>")
     return AreaLayer(web, name=escape_html(prepared.title), source=source)
 
 
