@@ -32,7 +32,7 @@ def main(repeat_build: int = 3, repeat_load: int = 5) -> None:
         rows.append(("store size", f"{size / 2**20:.2f} MiB", str(path.name)))
         for layer in store.SPATIAL_LAYERS + store.TABLE_LAYERS:
             def cold():
-                store.load_layer.cache_clear()
+                store.clear_cache()
                 store.load_layer(layer, path)
             cold_s = median_seconds(cold, repeat_load)
             store.load_layer(layer, path)

@@ -9,7 +9,7 @@ import pytest
 MODULES = ["thmaps._util", "thmaps.safetext", "thmaps.geo.places", "thmaps.indicators.catalogue",
            "thmaps.indicators.intervals", "thmaps.overlays", "thmaps.maps.description", "thmaps.errors",
            "thmaps.impact.parameters", "thmaps.impact.scheme", "thmaps.impact.catchment", "thmaps.impact.tables",
-           "thmaps.impact.estimate", "thmaps.impact.assessment"]
+           "thmaps.impact.estimate", "thmaps.impact.assessment", "thmaps.store.backend", "thmaps.store.postgis"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -184,16 +184,19 @@ def _sources_table(layers, source_dir) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build(source_dir: Path | None = None, store: Path | None = None, localities_csv: Path | None = None) -> dict:
+def build(source_dir: Path | None = None, store=None, localities_csv: Path | None = None) -> dict:
     """Build the store and atomically replace the previous one.
 
-    The GeoPackage is written to a temporary file beside the target and moved into place
-    only when every layer is written, so a failed build leaves the previous store intact.
+    ``store`` is a GeoPackage path or a ``postgresql://`` URL (default: ``THMAPS_DATABASE_URL`` if set, else
+    :func:`thmaps.settings.store_path`). A GeoPackage is written to a temporary file beside the target and moved
+    into place only when every layer is written; PostGIS gets a new schema switched in by the same transaction
+    (:mod:`thmaps.store.postgis`). Either way readers never see a half-built store, and a failed build leaves
+    the previous store intact. User data are never touched.
 
     Returns
     -------
     dict
-        ``path``, ``seconds``, ``bytes`` and the row count of each layer.
+        ``path`` (where the store is), ``seconds``, ``bytes`` and the row count of each layer.
 
     Raises
     ------
@@ -201,7 +204,7 @@ def build(source_dir: Path | None = None, store: Path | None = None, localities_
         With a plain message naming the problem.
     """
     source_dir = Path(source_dir or settings.source_dir())
-    store = Path(store or settings.store_path())
+    target = _store.backend(store)
     started = time.perf_counter()
     if not source_dir.is_dir():
         raise BuildError(f"source directory {source_dir} does not exist")
@@ -224,12 +227,14 @@ def build(source_dir: Path | None = None, store: Path | None = None, localities_
         "store_format": settings.STORE_FORMAT,
     }])
     try:
-        _store.write_layers(layers, store)
+        _store.write_layers(layers, target)
+    except ThmapsError as exc:
+        raise BuildError(f"{exc}; the previous store is unchanged") from None
     except OSError as exc:
-        raise BuildError(f"cannot write the store to {store.parent} ({exc.strerror or exc}); "
+        raise BuildError(f"cannot write the store to {Path(target.location()).parent} ({exc.strerror or exc}); "
                          "the previous store is unchanged") from None
     except Exception as exc:
         raise BuildError(f"writing the store failed ({type(exc).__name__}: {exc}); "
                          "the previous store is unchanged") from None
-    return {"path": str(store), "seconds": time.perf_counter() - started, "bytes": store.stat().st_size,
+    return {"path": target.location(), "seconds": time.perf_counter() - started, "bytes": target.size(),
             "layers": {k: len(v) for k, v in layers.items()}}

@@ -109,14 +109,16 @@ def parser() -> argparse.ArgumentParser:
         sp.add_argument("--source-dir", type=Path, default=None, help=f"default: ${settings.SOURCE_DIR_ENV}")
         sp.add_argument("--localities", type=Path, default=None, help="ward-to-locality CSV (default: the packaged thmaps/data/localities.csv)")
         if name == "build":
-            sp.add_argument("--store", type=Path, default=None, help=f"GeoPackage to write (default ${settings.STORE_ENV} or store/thmaps.gpkg under ${settings.HOME_ENV})")
+            sp.add_argument("--store", default=None, help=f"GeoPackage or postgresql:// URL to write (default "
+                            f"${settings.DATABASE_URL_ENV} if set, else ${settings.STORE_ENV} or store/thmaps.gpkg under "
+                            f"${settings.HOME_ENV})")
         sp.set_defaults(func=func)
     sp = sub.add_parser("postcode", help="look up postcodes (ward, LSOA, locality)")
     sp.add_argument("postcodes", nargs="+")
     sp.set_defaults(func=_cmd_postcode)
     sub.add_parser("indicators", help="list the indicator catalogue").set_defaults(func=_cmd_indicators)
     sp = sub.add_parser("layers", help="list the store's layers and row counts")
-    sp.add_argument("--store", type=Path, default=None)
+    sp.add_argument("--store", default=None, help="GeoPackage or postgresql:// URL (default: as for build)")
     sp.set_defaults(func=_cmd_layers)
     sp = sub.add_parser("map-pack", help="write a pack of print-ready maps from a YAML spec")
     sp.add_argument("spec", type=Path)

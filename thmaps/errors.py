@@ -38,6 +38,24 @@ class StoreOutdatedError(ThmapsError, RuntimeError):
     """The store was built by another version of thmaps (its format differs): rebuild it."""
 
 
+class StoreUnavailableError(ThmapsError, ConnectionError):
+    """The store's database cannot be reached or used (the message names it, without its password)."""
+
+
+class ConflictError(ThmapsError):
+    """A user-data save refused because someone else saved the same record first (optimistic locking).
+
+    ``changes`` lists what the other person changed as ``(field, before, after)``; ``current`` is the record
+    as it now stands (``None`` if it was deleted). Nothing was written: reload, check and save again.
+    """
+
+    def __init__(self, message: str, *, kind: str = "", key: str = "", expected_version: int | None = None,
+                 current=None, changes=()):
+        super().__init__(message)
+        self.kind, self.key, self.expected_version = kind, key, expected_version
+        self.current, self.changes = current, list(changes)
+
+
 class UnknownPlaceError(ThmapsError, ValueError):
     """A locality, ward or extent that names no place in Tower Hamlets (the message lists the choices)."""
 

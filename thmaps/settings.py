@@ -7,8 +7,8 @@ test can change one and the next call uses it::
     >>> from thmaps import settings
     >>> settings.WEB_COORD_PRECISION = 6      # the next map written and decoded uses six decimals
 
-Values from the environment (``THMAPS_SOURCE_DIR``, ``THMAPS_STORE``, ``THMAPS_HOME``) are read by
-the functions below each time they are called.
+Values from the environment (``THMAPS_SOURCE_DIR``, ``THMAPS_STORE``, ``THMAPS_HOME``, ``THMAPS_DATABASE_URL``,
+``THMAPS_USER_DATA``) are read by the functions below each time they are called.
 
 Domain assumptions of the development-impact estimate are not here: they live, with their
 sources, in the package's own data files.
@@ -36,6 +36,18 @@ SOURCE_DIR_ENV = "THMAPS_SOURCE_DIR"
 STORE_ENV = "THMAPS_STORE"
 #: Environment variable naming the folder for the store and user data (default: see :func:`home`).
 HOME_ENV = "THMAPS_HOME"
+#: Environment variable with a PostgreSQL URL (``postgresql://user@host/db`` or ``postgresql:///db?host=/socket``):
+#: when set, the built store and all user data live in that PostGIS database instead of the GeoPackage.
+#: Credentials come from this variable or libpq's own (``PGPASSWORD``, ``~/.pgpass``), never from the repository.
+DATABASE_URL_ENV = "THMAPS_DATABASE_URL"
+#: Environment variable naming the SQLite file of user data beside a GeoPackage store (default: see
+#: :func:`user_data_path`).
+USER_DATA_ENV = "THMAPS_USER_DATA"
+#: PostGIS schemas: the live built store (replaced whole by each build) and user data (never touched by builds).
+POSTGIS_SCHEMA = "thmaps"
+POSTGIS_USER_SCHEMA = "thmaps_user"
+#: Most connections one process keeps open to the database (app sessions share them).
+POSTGIS_POOL_SIZE = 8
 #: Version of the store's layout; raised when a layer gains or loses columns, so that a store built by
 #: another thmaps is rebuilt rather than read wrongly (2: ``duplicate_of`` and ``boundary_ward``; 3: Census 2021
 #: at OA, LSOA 2021 and MSOA 2021 levels, ``oa_ward_lookup``, ``ward_weight_change``, ``traffic_filters``, and
@@ -107,7 +119,7 @@ def source_dir() -> Path:
 
 
 def home() -> Path:
-    """The folder holding the built store (and, later, user data).
+    """The folder holding the built store and user data.
 
     ``THMAPS_HOME`` if set; otherwise ``data/`` of the source checkout when thmaps runs from one
     (an editable install), else ``~/.local/share/thmaps``.
@@ -119,6 +131,18 @@ def home() -> Path:
     if (checkout / "pyproject.toml").is_file():
         return checkout / "data"
     return Path.home() / ".local" / "share" / "thmaps"
+
+
+def database_url() -> str | None:
+    """The PostGIS store's URL from ``THMAPS_DATABASE_URL``, or ``None`` for the GeoPackage (the default)."""
+    return os.environ.get(DATABASE_URL_ENV) or None
+
+
+def user_data_path() -> Path:
+    """The SQLite file of user data used with the GeoPackage store (``THMAPS_USER_DATA``, else
+    ``user/userdata.sqlite`` under :func:`home`): a separate file, so a rebuild never touches it."""
+    value = os.environ.get(USER_DATA_ENV)
+    return Path(value).expanduser().resolve() if value else home() / "user" / "userdata.sqlite"
 
 
 def store_path() -> Path:

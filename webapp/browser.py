@@ -24,14 +24,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(timeout: float = 90.0):
-    """Start `streamlit run app.py` on 127.0.0.1 and yield its base URL; stop it afterwards."""
+def running_app(timeout: float = 90.0, env: dict | None = None):
+    """Start `streamlit run app.py` on 127.0.0.1 and yield its base URL; stop it afterwards.
+
+    ``env`` replaces the server's environment (default: this process's)."""
     port = free_port()
     log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w") if (ROOT / "artifacts").is_dir() else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=os.environ.copy() if env is None else env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

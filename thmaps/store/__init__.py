@@ -11,9 +11,16 @@ Layers (all geometry in EPSG:27700):
   old OA-count and the Census 2021 usual-resident weights), ``locality_definition``, ``postcodes``, ``sources``,
   ``build_info``.
 
-The embedded backend is one GeoPackage (:mod:`thmaps.store.geopackage`) at
-:func:`thmaps.settings.store_path`. Only :mod:`thmaps.build` writes it; maps, profiles and reports
-read it through :func:`load_layer`.
+Two backends (:mod:`thmaps.store.backend`): by default one GeoPackage (:mod:`thmaps.store.geopackage`) at
+:func:`thmaps.settings.store_path`, with user data in a SQLite file of its own; with ``THMAPS_DATABASE_URL`` set,
+a PostGIS database (:mod:`thmaps.store.postgis`) shared by several app servers. Only :mod:`thmaps.builder`
+writes the built layers; maps, profiles and reports read them through :func:`load_layer`. Every function
+takes an optional ``store``: a GeoPackage path, a ``postgresql://`` URL or a :class:`Backend`.
+
+User data (uploads, register edits) are versioned records kept across builds: :func:`put_record` saves only
+over the version the caller read (else :class:`~thmaps.errors.ConflictError`, saying what changed), and
+:func:`history` keeps every change. Cache anything read from user data on :func:`user_version`, as the built
+layers are cached on :func:`version`.
 """
 from __future__ import annotations
 
@@ -22,8 +29,10 @@ from pathlib import Path
 import pandas as pd
 
 from .. import settings
-from ..errors import StoreMissingError, StoreOutdatedError, ThmapsError
+from ..errors import SettingsError, StoreOutdatedError, ThmapsError
+from .backend import Backend, Change, Record
 from . import geopackage
+from .geopackage import GeoPackageStore
 
 SPATIAL_LAYERS = ("wards", "lsoa11", "lsoa21", "msoa21", "oa21", "localities", "borough", "london_lsoa11", "water",
                   "facilities", "s106_projects", "no2_tubes", "monitoring_sites", "liveable_streets", "traffic_filters",
@@ -32,21 +41,47 @@ TABLE_LAYERS = ("indicators", "indicator_catalogue", "lsoa_ward_weights", "oa_wa
                 "locality_definition", "sources", "build_info")
 LAYERS = SPATIAL_LAYERS + TABLE_LAYERS
 
+_postgis: dict[str, Backend] = {}
+
+
+def backend(store: Path | str | Backend | None = None) -> Backend:
+    """The backend holding the store: ``store`` if given (a GeoPackage path, a ``postgresql://`` URL or a
+    backend), else PostGIS at ``THMAPS_DATABASE_URL`` if set, else the GeoPackage at
+    :func:`thmaps.settings.store_path`.
+
+    Raises
+    ------
+    SettingsError
+        For a database URL when the PostgreSQL driver is not installed (``pip install 'thmaps[postgis]'``).
+    """
+    if isinstance(store, Backend):
+        return store
+    url = settings.database_url() if store is None else str(store)
+    if url and url.startswith(("postgresql://", "postgres://")):
+        found = _postgis.get(url)
+        if found is None:
+            try:
+                from .postgis import PostGISStore
+            except ImportError as exc:
+                raise SettingsError(f"{settings.DATABASE_URL_ENV} names a PostgreSQL database but its driver is "
+                                    f"missing ({exc.name}): install thmaps with `pip install 'thmaps[postgis]'` "
+                                    "(or the pinned requirements.txt)") from None
+            found = _postgis.setdefault(url, PostGISStore(url))
+        return found
+    return GeoPackageStore(Path(store) if store else settings.store_path())
+
 
 def path(store: Path | None = None) -> Path:
-    """The store file: ``store`` if given, else :func:`thmaps.settings.store_path`."""
+    """The GeoPackage file: ``store`` if given, else :func:`thmaps.settings.store_path` (see :func:`location`)."""
     return Path(store) if store else settings.store_path()
 
 
-def _require(store: Path | None) -> Path:
-    file = path(store)
-    if not file.exists():
-        raise StoreMissingError(f"No store at {file}. Build it with `thmaps build` "
-                                f"(with {settings.SOURCE_DIR_ENV} pointing at the data bundle).")
-    return file
+def location(store=None) -> str:
+    """Where the store is, for people: the GeoPackage path, or the database URL without its password."""
+    return backend(store).location()
 
 
-def load_layer(layer: str, store: Path | None = None) -> pd.DataFrame:
+def load_layer(layer: str, store=None) -> pd.DataFrame:
     """Read one layer of the store (cached until the store changes); a copy, so callers may change it.
 
     Examples
@@ -64,17 +99,24 @@ def load_layer(layer: str, store: Path | None = None) -> pd.DataFrame:
     """
     if layer not in LAYERS:
         raise ThmapsError(f"unknown layer {str(layer)[:60]!r}; layers: {', '.join(LAYERS)}")
-    return geopackage.read(_require(store), layer, layer in SPATIAL_LAYERS).copy()
+    return backend(store).read(layer, layer in SPATIAL_LAYERS).copy()
 
 
-def write_layers(layers: dict[str, pd.DataFrame], store: Path | None = None) -> Path:
-    """Write a complete store atomically (for :mod:`thmaps.build` only)."""
-    return geopackage.write(layers, path(store), LAYERS)
+def write_layers(layers: dict[str, pd.DataFrame], store=None) -> str:
+    """Write a complete store atomically (for :mod:`thmaps.builder` only); returns its :func:`location`."""
+    target = backend(store)
+    target.write_all(layers, LAYERS)
+    return target.location()
 
 
-def version(store: Path | None = None) -> float:
-    """A value that changes whenever the store is rebuilt: part of every cache key."""
-    return geopackage.version(_require(store))
+def version(store=None) -> float:
+    """A cheap value that changes whenever the store is rebuilt (by any process): part of every cache key."""
+    return backend(store).version()
+
+
+def user_version(store=None) -> int:
+    """A cheap counter that changes whenever user data change (by any process): the key of user-data caches."""
+    return backend(store).user_version()
 
 
 def check_format(store: Path | None = None) -> None:
@@ -91,19 +133,62 @@ def check_format(store: Path | None = None) -> None:
     found = int(info["store_format"].iloc[0]) if "store_format" in info.columns else 1
     if found != settings.STORE_FORMAT:
         raise StoreOutdatedError(
-            f"The store at {path(store)} has format {found}; this version of thmaps reads format "
+            f"The store at {location(store)} has format {found}; this version of thmaps reads format "
             f"{settings.STORE_FORMAT}. Rebuild it with `thmaps build` (the README's app command does this).")
 
 
-def list_layers(store: Path | None = None) -> list[tuple[str, str | None]]:
+def list_layers(store=None) -> list[tuple[str, str | None]]:
     """Layer names and geometry types of the store."""
-    return geopackage.layer_names(_require(store))
+    return backend(store).layers()
 
 
 def clear_cache() -> None:
     """Forget cached layers (after a rebuild in the same process)."""
     geopackage.clear_cache()
+    for found in _postgis.values():
+        found.clear_cache()
 
 
-__all__ = ["LAYERS", "SPATIAL_LAYERS", "TABLE_LAYERS", "check_format", "clear_cache", "list_layers", "load_layer",
-           "path", "version", "write_layers"]
+# ------------------------------------------------------------------------ user data
+def put_record(kind: str, key: str, data: dict, expected_version: int | None = None, author: str = "",
+               store=None) -> int:
+    """Save a user-data record if it is still at ``expected_version`` (``None``: a new record); its new version.
+
+    Examples
+    --------
+    >>> v = put_record("s106_edit", "PA/19/00123", {"status": "built"}, None, author="ana")  # doctest: +SKIP
+    >>> put_record("s106_edit", "PA/19/00123", {"status": "planned"}, v, author="ben")  # doctest: +SKIP
+    2
+
+    Raises
+    ------
+    ConflictError
+        If someone saved the record since ``expected_version`` was read (the message says who, when and
+        what changed); nothing is written.
+    """
+    return backend(store).put_record(kind, key, data, expected_version, author)
+
+
+def delete_record(kind: str, key: str, expected_version: int, author: str = "", store=None) -> int:
+    """Delete a user-data record if it is still at ``expected_version`` (kept in the history)."""
+    return backend(store).delete_record(kind, key, expected_version, author)
+
+
+def record(kind: str, key: str, store=None) -> Record | None:
+    """One user-data record, or ``None``."""
+    return backend(store).record(kind, key)
+
+
+def records(kind: str, store=None) -> list[Record]:
+    """Every user-data record of a kind, by key."""
+    return backend(store).records(kind)
+
+
+def history(kind: str | None = None, key: str | None = None, store=None) -> list[Change]:
+    """Every change to user data (of a kind, or of one record), oldest first."""
+    return backend(store).history(kind, key)
+
+
+__all__ = ["LAYERS", "SPATIAL_LAYERS", "TABLE_LAYERS", "Backend", "Change", "Record", "backend", "check_format",
+           "clear_cache", "delete_record", "history", "list_layers", "load_layer", "location", "path", "put_record",
+           "record", "records", "user_version", "version", "write_layers"]
