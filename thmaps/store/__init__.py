@@ -84,6 +84,8 @@ def location(store=None) -> str:
 def load_layer(layer: str, store=None) -> pd.DataFrame:
     """Read one layer of the store (cached until the store changes); a copy, so callers may change it.
 
+    ``indicators`` includes the indicators the user uploaded (:mod:`thmaps.uploads.values`).
+
     Examples
     --------
     >>> wards = load_layer("wards")  # doctest: +SKIP
@@ -99,7 +101,12 @@ def load_layer(layer: str, store=None) -> pd.DataFrame:
     """
     if layer not in LAYERS:
         raise ThmapsError(f"unknown layer {str(layer)[:60]!r}; layers: {', '.join(LAYERS)}")
-    return backend(store).read(layer, layer in SPATIAL_LAYERS).copy()
+    frame = backend(store).read(layer, layer in SPATIAL_LAYERS).copy()
+    if layer == "indicators":  # the one place uploaded indicators join the built ones
+        from ..uploads.values import with_user_rows
+
+        frame = with_user_rows(frame, store)
+    return frame
 
 
 def write_layers(layers: dict[str, pd.DataFrame], store=None) -> str:
