@@ -35,9 +35,16 @@ def source_id(indicator_id: str) -> str:
 
 def user_indicator_rows(store_=None) -> pd.DataFrame:
     """Every uploaded indicator as rows of the long ``indicators`` table, at every level it reaches."""
-    if store.user_version(store_) == 0:
+    key = _key(store_)
+    if key[-1] == 0:
         return pd.DataFrame(columns=COLUMNS)
-    return _rows(store.location(store_), store.version(store_), store.user_version(store_), store_)[0]
+    return _rows(*key, store_)[0]
+
+
+def _key(store_) -> tuple:
+    """What the cached user rows depend on: the store and user-data locations, the build and the user data."""
+    found = store.backend(store_)
+    return (found.location(), str(getattr(found, "user_data", "")), found.version(), found.user_version())
 
 
 def with_user_rows(built: pd.DataFrame, store_=None) -> pd.DataFrame:
@@ -51,9 +58,8 @@ def with_user_rows(built: pd.DataFrame, store_=None) -> pd.DataFrame:
 def user_catalogue(store_=None) -> dict[str, Indicator]:
     """Catalogue entries of the uploaded indicators, by id (empty if there are none or no store)."""
     try:
-        if store.user_version(store_) == 0:
-            return {}
-        return _rows(store.location(store_), store.version(store_), store.user_version(store_), store_)[1]
+        key = _key(store_)
+        return _rows(*key, store_)[1] if key[-1] else {}
     except ThmapsError:
         return {}
 
@@ -69,7 +75,7 @@ def user_source(sid: str, store_=None) -> Source:
 
 
 @lru_cache(maxsize=4)
-def _rows(location: str, version: float, user_version: int, store_) -> tuple[pd.DataFrame, dict]:
+def _rows(location: str, user_data: str, version: float, user_version: int, store_) -> tuple[pd.DataFrame, dict]:
     with _lock:
         ctx = _context(store_)
         frames, entries = [], {}
