@@ -84,7 +84,8 @@ def location(store=None) -> str:
 def load_layer(layer: str, store=None) -> pd.DataFrame:
     """Read one layer of the store (cached until the store changes); a copy, so callers may change it.
 
-    ``indicators`` includes the indicators the user uploaded (:mod:`thmaps.uploads.values`).
+    ``indicators`` includes the indicators the user uploaded (:mod:`thmaps.uploads.values`), and
+    ``s106_projects`` the user's register edits (:mod:`thmaps.uploads.s106`).
 
     Examples
     --------
@@ -106,6 +107,10 @@ def load_layer(layer: str, store=None) -> pd.DataFrame:
         from ..uploads.values import with_user_rows
 
         frame = with_user_rows(frame, store)
+    elif layer == "s106_projects":  # and the user's register edits the built register
+        from ..uploads.s106 import with_edits
+
+        frame = with_edits(frame, store)
     return frame
 
 

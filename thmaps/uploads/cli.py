@@ -1,4 +1,5 @@
-"""Command line for user data: ``thmaps add-indicator FILE ...`` and ``thmaps user-data list|export|remove|undo``."""
+"""Command line for user data: ``thmaps add-indicator FILE ...``, ``thmaps s106 PROJECT --field VALUE`` and
+``thmaps user-data list|export|remove|undo|history``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,6 +35,14 @@ def add_arguments(sub, add_indicator_func, user_data_func) -> None:
     sp.add_argument("--out", type=Path, default=None, help="file to export to (.csv or .json)")
     sp.add_argument("--author", default="")
     sp.set_defaults(func=user_data_func)
+    from .s106 import FIELDS
+
+    sp = sub.add_parser("s106", help="add or correct an S106/CIL health project (undo: thmaps user-data undo)")
+    sp.add_argument("project", help="the project's name (an existing one to correct it, a new one to add it)")
+    for name in FIELDS[1:]:
+        sp.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None)
+    sp.add_argument("--author", default="")
+    sp.set_defaults(func=s106)
 
 
 def add_indicator(args) -> int:
@@ -61,6 +70,19 @@ def add_indicator(args) -> int:
         return 0 if len(preview.used) else 2
     version = save_indicator(preview, args.author, args.replace)
     print(f"Saved {preview.indicator_id} (version {version}): it appears on every page.")
+    return 0
+
+
+def s106(args) -> int:
+    from .. import store
+    from .s106 import FIELDS, KIND, save_edit
+
+    fields = {name: getattr(args, name) for name in FIELDS[1:] if getattr(args, name) is not None}
+    current = store.record(KIND, " ".join(str(args.project).split()))
+    fields = {**(current.data if current else {}), **fields, "project": args.project}
+    version = save_edit(fields, current.version if current else None, args.author)
+    print(f"Saved the register edit of {shown(fields['project'], 80)} (version {version}; "
+          "`thmaps user-data undo s106_edit NAME` undoes it)")
     return 0
 
 
