@@ -58,13 +58,13 @@ from ..geo.places import Extent
 from ..maps import printing
 from ..maps.description import MapDescription, resolve, ward_names
 from ..maps.prepare import prepare
+from .packfiles import MANIFEST, carry_over, clean_stale, folder_problem, safe_yaml, title_problem
 from .contents import CONTENTS_FILE, assign_pages, render_contents
 
 PACK_KEYS = {"title", "output", "paper", "orientation", "format", "dpi", "level", "scheme", "k", "period",
              "tube_year", "overlays", "extents", "maps", "description"}
 MAP_KEYS = {"indicator", "period", "level", "scheme", "k", "overlays", "tube_year", "title", "extents"}
 DEFAULTS_FROM_PACK = ("period", "level", "scheme", "k", "overlays", "tube_year")
-MANIFEST = "pack.json"
 
 
 @dataclass
@@ -148,9 +148,11 @@ def load_spec(spec_path) -> dict:
     if not path.is_file():
         raise MapPackError(f"spec file {path} not found")
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = safe_yaml(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise MapPackError(f"cannot read spec {path}: {exc}") from None
+    except RecursionError:
+        raise MapPackError(f"spec {path.name} nests too deeply to be a map-pack spec") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
@@ -170,6 +172,7 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
     if unknown:
         problems.append(f"unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(PACK_KEYS))}")
     title = str(spec.get("title") or "Map pack")
+    problems += [p for p in [title_problem(title, "the pack title")] if p]
     paper = str(spec.get("paper", "A4")).upper()
     orientation = str(spec.get("orientation", "landscape")).lower()
     fmt = str(spec.get("format", "pdf")).lower()
@@ -199,7 +202,7 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
         problems.append("no output folder: add 'output: <folder>' to the spec (relative to the spec's folder)")
     if folder is not None:
         folder = Path(os.path.abspath(folder))
-        reason = _check_folder(folder)
+        reason = folder_problem(folder) or _check_folder(folder)
         if reason:
             problems.append(reason)
 
@@ -248,6 +251,9 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
                 k=int(settings_.get("k", 5)), overlays=tuple(str(o) for o in overlays),
                 tube_year=None if settings_.get("tube_year") is None else int(settings_["tube_year"]),
                 title=None if settings_.get("title") is None else str(settings_["title"]))
+            long_title = title_problem(desc.title or "", "the title")
+            if long_title:
+                raise ValueError(long_title)
             resolve(desc)
         except ThmapsError as exc:
             problems.append(f"{where}: {exc}")
@@ -331,6 +337,7 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
         for p in reversed(missing):
             p.mkdir()
             created.append(p)
+        clean_stale(pack.folder.parent, pack.folder.name)
         tmp = Path(tempfile.mkdtemp(prefix=f".{pack.folder.name}.tmp-", dir=pack.folder.parent))
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; a pack is for sharing
         files: list[str] = []
@@ -355,7 +362,7 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
             for item, pdf in zip(pack.items, map_pdfs):
                 combined.append(PdfReader(io.BytesIO(pdf)), outline_item=f"{item.number}. {item.title} – {item.extent_label}")
             combined.add_metadata({"/Title": pack.title, "/Creator": "thmaps"})
-            combined_name = f"{slugify(pack.title)}.pdf"
+            combined_name = f"{slugify(pack.title, 80)}.pdf"
             if combined_name in files or combined_name == CONTENTS_FILE:
                 combined_name = f"combined-{combined_name}"
             buffer = io.BytesIO()
@@ -366,16 +373,18 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
         finally:
             bar.close()
         all_files = [CONTENTS_FILE] + files + [combined_name]
-        manifest = {"title": pack.title, "made_on": made_on, "spec": str(spec_path), "paper": pack.paper,
+        manifest = {"title": pack.title, "made_on": made_on, "files": all_files + [MANIFEST], "spec": str(spec_path), "paper": pack.paper,
                     "orientation": pack.orientation, "format": pack.fmt, "combined_pdf": combined_name,
                     "maps": [{"number": it.number, "file": it.file_name, "page": it.page, "title": it.title,
                               "extent": str(it.description.extent), "indicator": it.description.indicator}
                              for it in pack.items]}
         atomic_write(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
 
-        # Into place: an existing pack is moved aside first and removed only once the new one is in.
+        # Into place: what thmaps did not write is carried into the new pack; the old one is moved aside
+        # first and removed (only our files are left in it) once the new one is in.
         old = None
         if pack.folder.exists():
+            carry_over(pack.folder, tmp)
             old = pack.folder.with_name(f".{pack.folder.name}.old-{uuid.uuid4().hex[:8]}")
             os.replace(pack.folder, old)
         try:
