@@ -111,6 +111,10 @@ def load_layer(layer: str, store=None) -> pd.DataFrame:
         from ..uploads.s106 import with_edits
 
         frame = with_edits(frame, store)
+    elif layer == "liveable_streets":  # and boundaries the user uploaded in place of approximations
+        from ..uploads.geometry import with_replacements
+
+        frame = with_replacements(frame, store)
     return frame
 
 
