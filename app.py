@@ -15,5 +15,6 @@ PAGES = [
     st.Page("pages/3_Export.py", title="Print and export", url_path="export"),
     st.Page("pages/4_Data_and_sources.py", title="Data and sources", url_path="data-and-sources"),
     st.Page("pages/5_Development_impact.py", title="Development impact", url_path="development-impact"),
+    st.Page("pages/6_Your_data.py", title="Your data", url_path="your-data"),
 ]
 st.navigation(PAGES).run()

@@ -1,4 +1,5 @@
-"""Command line: ``thmaps {sources,build,validate,postcode,indicators,layers,map-pack,profile,impact}`` (or ``python -m thmaps``).
+"""Command line: ``thmaps {sources,build,validate,postcode,indicators,layers,map-pack,profile,impact,
+add-indicator,user-data,s106}`` (or ``python -m thmaps``).
 
 Every failure is a one-line message on stderr and a non-zero exit code, never a traceback.
 """
@@ -92,6 +93,18 @@ def _cmd_map_pack(args) -> int:
     return 0
 
 
+def _cmd_add_indicator(args) -> int:
+    from .uploads.cli import add_indicator
+
+    return add_indicator(args)
+
+
+def _cmd_user_data(args) -> int:
+    from .uploads.cli import user_data
+
+    return user_data(args)
+
+
 def _cmd_impact(args) -> int:
     from .impact.cli import run
 
@@ -139,6 +152,9 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", type=Path, default=None, help="output folder (overrides the spec's)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp.set_defaults(func=_cmd_map_pack)
+    from .uploads.cli import add_arguments as add_upload_arguments
+
+    add_upload_arguments(sub, _cmd_add_indicator, _cmd_user_data)
     from .impact.cli import add_arguments
 
     sp = sub.add_parser("impact", help="development health impact of a scheme: figures, Rapid HIA, report")

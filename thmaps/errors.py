@@ -98,3 +98,8 @@ class SchemeError(ImpactInputError):
 
 class AssessmentFileError(ImpactInputError):
     """An assessment file (JSON) that cannot be read back."""
+
+
+class UserDataError(ThmapsError, ValueError):
+    """An uploaded table or file, or an edit, that cannot be used (the message names the file or field and why);
+    nothing was saved."""

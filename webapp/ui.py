@@ -41,9 +41,10 @@ def require_store() -> None:
         st.stop()
 
 
-def store_version() -> float:
-    """Changes whenever the store is rebuilt: part of every cache key, so a rebuild refreshes the app."""
-    return store.version()
+def store_version() -> tuple[float, int]:
+    """Changes whenever the store is rebuilt or user data change (an upload, an edit): part of every cache
+    key, so a rebuild or an upload refreshes the app."""
+    return store.version(), store.user_version()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -58,6 +58,30 @@ def site_from_upload(data: bytes, filename: str, parameters: Parameters | None =
         If the polygon is invalid, implausibly large or far outside the borough.
     """
     params = parameters or load_parameters()
+    frame, name, assumed = read_vector(data, filename, params)
+    geometry, warnings = _polygons(frame, name, params)
+    if assumed:
+        warnings = (assumed,) + warnings
+    return site_from_geometry(geometry, "boundary file", name, params, warnings, str(frame.crs.to_string()))
+
+
+def read_vector(data: bytes, filename: str, parameters: Parameters | None = None
+                ) -> tuple[gpd.GeoDataFrame, str, str]:
+    """A user's vector file (GeoJSON, GeoPackage of one layer, zipped shapefile) in EPSG:27700.
+
+    The one reader of users' vector files (red-line boundaries, overlays, replacement boundaries).
+
+    Returns
+    -------
+    tuple
+        The features, the file's name as shown back, and a note if the CRS was assumed ("" otherwise).
+
+    Raises
+    ------
+    UploadError
+        If the file is empty, too large, not what its name claims, unsafe, has no or a wrong CRS.
+    """
+    params = parameters or load_parameters()
     name = _shown_name(filename)
     kind = SUFFIXES.get(PurePosixPath(name.lower()).suffix)
     if kind is None:
@@ -70,10 +94,7 @@ def site_from_upload(data: bytes, filename: str, parameters: Parameters | None =
                           f"{params.limit('max_upload_bytes') / 1e6:,.0f} MB for a site boundary")
     _check_content(data, kind, name)
     frame, assumed = {"geojson": _read_geojson, "gpkg": _read_gpkg, "zip": _read_zip}[kind](data, name, params)
-    geometry, warnings = _polygons(frame, name, params)
-    if assumed:
-        warnings = (assumed,) + warnings
-    return site_from_geometry(geometry, "boundary file", name, params, warnings, str(frame.crs.to_string()))
+    return frame, name, assumed
 
 
 def _shown_name(filename) -> str:

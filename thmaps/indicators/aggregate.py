@@ -69,9 +69,12 @@ def decile_values(imd: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- aggregation
 
-def _finish(frame: pd.DataFrame) -> pd.DataFrame:
-    """Compute ``value`` from numerator/denominator by each indicator's aggregation rule."""
-    rule = frame["indicator_id"].map(lambda i: CATALOGUE[i].aggregation)
+def _finish(frame: pd.DataFrame, rules: dict | None = None) -> pd.DataFrame:
+    """Compute ``value`` from numerator/denominator by each indicator's aggregation rule (``rules``: indicator
+    id -> rule, for indicators outside the built catalogue)."""
+    rules = rules or {}
+    rules = {i: rules[i] if i in rules else CATALOGUE[i].aggregation for i in frame["indicator_id"].unique()}
+    rule = frame["indicator_id"].map(rules)
     value = frame["numerator"].copy()
     weighted = rule == "weighted_mean"
     value[weighted] = frame.loc[weighted, "numerator"] / frame.loc[weighted, "denominator"]
@@ -84,7 +87,8 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def aggregate(base: pd.DataFrame, weights: pd.DataFrame, localities: pd.DataFrame) -> pd.DataFrame:
+def aggregate(base: pd.DataFrame, weights: pd.DataFrame, localities: pd.DataFrame,
+              rules: dict | None = None) -> pd.DataFrame:
     """Aggregate LSOA numerators/denominators to wards, localities and the borough.
 
     Parameters
@@ -114,14 +118,14 @@ def aggregate(base: pd.DataFrame, weights: pd.DataFrame, localities: pd.DataFram
     loc = loc.rename(columns={"locality_code": "area_code"}).assign(level="locality")
     borough = base.groupby(keys, as_index=False)[["numerator", "denominator"]].sum(min_count=1)
     borough = borough.assign(area_code=settings.BOROUGH_CODE, level="borough")
-    return _finish(pd.concat([lsoa, ward, loc, borough], ignore_index=True))
+    return _finish(pd.concat([lsoa, ward, loc, borough], ignore_index=True), rules)
 
 
 #: The levels Output Areas are summed to, and the column of ``members`` naming each OA's area there.
 OA_LEVELS = (("lsoa21", "lsoa21cd"), ("msoa21", "msoa21cd"), ("ward", "ward_code"), ("locality", "locality_code"))
 
 
-def aggregate_oa(base: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+def aggregate_oa(base: pd.DataFrame, members: pd.DataFrame, rules: dict | None = None) -> pd.DataFrame:
     """Sum Output Area numerators/denominators to LSOAs and MSOAs 2021, wards, localities and the borough.
 
     Parameters
@@ -151,7 +155,7 @@ def aggregate_oa(base: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
         frames.append(summed.rename(columns={column: "area_code"}).assign(level=level))
     borough = base.groupby(keys, as_index=False)[["numerator", "denominator"]].sum(min_count=1)
     frames.append(borough.assign(area_code=settings.BOROUGH_CODE, level="borough"))
-    return _finish(pd.concat(frames, ignore_index=True))
+    return _finish(pd.concat(frames, ignore_index=True), rules)
 
 
 def census_values(counts: pd.DataFrame, percent: pd.DataFrame, members: pd.DataFrame, london_counts: pd.DataFrame,

@@ -167,7 +167,59 @@ def _census_indicator(spec: _census.CensusSpec) -> Indicator:
         base=spec.base, counts_estimated=rule == "estimated")
 
 
-CATALOGUE: dict[str, Indicator] = {i.id: i for i in _catalogue()}
+class _Catalogue(dict):
+    """The built-in indicators (held by the dict itself) and, read live, those the user uploaded.
+
+    Built-in ids are found without touching user data; iterating or an unknown id asks
+    :func:`thmaps.uploads.values.user_catalogue` (cached per user-data change), so an uploaded indicator
+    appears wherever the catalogue is read.
+    """
+
+    @staticmethod
+    def _user() -> dict:
+        from ..uploads.values import user_catalogue
+
+        return user_catalogue()
+
+    def __missing__(self, key):
+        found = self._user().get(key) if isinstance(key, str) else None
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or (isinstance(key, str) and key in self._user())
+
+    def _all(self) -> dict:
+        return {**dict(dict.items(self)), **{k: v for k, v in self._user().items() if not dict.__contains__(self, k)}}
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self):
+        return self._all().keys()
+
+    def values(self):
+        return self._all().values()
+
+    def items(self):
+        return self._all().items()
+
+    def built_in(self) -> dict:
+        """Only the indicators thmaps builds."""
+        return dict(dict.items(self))
+
+
+CATALOGUE: dict[str, Indicator] = _Catalogue({i.id: i for i in _catalogue()})
 
 
 def get(indicator_id: str) -> Indicator:
@@ -210,7 +262,7 @@ def levels_of(indicator_id: str, levels) -> list[str]:
 
 
 def catalogue_frame() -> pd.DataFrame:
-    """The catalogue as a table (stored as layer ``indicator_catalogue``)."""
-    return pd.DataFrame([i.as_row() for i in CATALOGUE.values()])
+    """The built-in catalogue as a table (stored as layer ``indicator_catalogue``; uploads are not built)."""
+    return pd.DataFrame([i.as_row() for i in CATALOGUE.built_in().values()])
 
 

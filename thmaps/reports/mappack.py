@@ -58,6 +58,7 @@ from ..geo.places import Extent, Locality
 from ..maps import printing
 from ..maps.description import MapDescription, resolve, ward_names
 from ..maps.prepare import prepare
+from .packfiles import carry_over, clean_stale, folder_problem, safe_yaml, title_problem
 from .contents import CONTENTS_FILE, assign_pages, render_contents
 from .locality_profile import locality_profile, pack_profiles
 from .packspec import MANIFEST, check_folder as _check_folder, load_spec
@@ -128,6 +129,7 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
     if unknown:
         problems.append(f"unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(PACK_KEYS))}")
     title = str(spec.get("title") or "Map pack")
+    problems += [p for p in [title_problem(title, "the pack title")] if p]
     paper = str(spec.get("paper", "A4")).upper()
     orientation = str(spec.get("orientation", "landscape")).lower()
     fmt = str(spec.get("format", "pdf")).lower()
@@ -157,7 +159,7 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
         problems.append("no output folder: add 'output: <folder>' to the spec (relative to the spec's folder)")
     if folder is not None:
         folder = Path(os.path.abspath(folder))
-        reason = _check_folder(folder)
+        reason = folder_problem(folder) or _check_folder(folder)
         if reason:
             problems.append(reason)
 
@@ -206,6 +208,9 @@ def plan(spec: dict, spec_dir: Path | None = None, out_dir=None) -> PackPlan:
                 k=int(settings_.get("k", 5)), overlays=tuple(str(o) for o in overlays),
                 tube_year=None if settings_.get("tube_year") is None else int(settings_["tube_year"]),
                 title=None if settings_.get("title") is None else str(settings_["title"]))
+            long_title = title_problem(desc.title or "", "the title")
+            if long_title:
+                raise ValueError(long_title)
             resolve(desc)
         except ThmapsError as exc:
             problems.append(f"{where}: {exc}")
@@ -297,6 +302,7 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
         for p in reversed(missing):
             p.mkdir()
             created.append(p)
+        clean_stale(pack.folder.parent, pack.folder.name)
         tmp = Path(tempfile.mkdtemp(prefix=f".{pack.folder.name}.tmp-", dir=pack.folder.parent))
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; a pack is for sharing
         files: list[str] = []
@@ -331,7 +337,7 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
             for item, pdf in zip(pack.items + pack.profiles, map_pdfs):
                 combined.append(PdfReader(io.BytesIO(pdf)), outline_item=f"{item.number}. {item.title} – {item.extent_label}")
             combined.add_metadata({"/Title": pack.title, "/Creator": "thmaps"})
-            combined_name = f"{slugify(pack.title)}.pdf"
+            combined_name = f"{slugify(pack.title, 80)}.pdf"
             if combined_name in files or combined_name == CONTENTS_FILE:
                 combined_name = f"combined-{combined_name}"
             buffer = io.BytesIO()
@@ -342,7 +348,7 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
         finally:
             bar.close()
         all_files = [CONTENTS_FILE] + files + [combined_name]
-        manifest = {"title": pack.title, "made_on": made_on, "spec": str(spec_path), "paper": pack.paper,
+        manifest = {"title": pack.title, "made_on": made_on, "files": all_files + [MANIFEST], "spec": str(spec_path), "paper": pack.paper,
                     "orientation": pack.orientation, "format": pack.fmt, "combined_pdf": combined_name,
                     "maps": [{"number": it.number, "file": it.file_name, "page": it.page, "title": it.title,
                               "extent": str(it.description.extent), "indicator": it.description.indicator}
@@ -351,9 +357,11 @@ def run_pack(spec_path, out_dir=None, progress: bool = True) -> dict:
                                   "locality": it.locality.name} for it in pack.profiles]}
         atomic_write(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
 
-        # Into place: an existing pack is moved aside first and removed only once the new one is in.
+        # Into place: what thmaps did not write is carried into the new pack; the old one is moved aside
+        # first and removed (only our files are left in it) once the new one is in.
         old = None
         if pack.folder.exists():
+            carry_over(pack.folder, tmp)
             old = pack.folder.with_name(f".{pack.folder.name}.old-{uuid.uuid4().hex[:8]}")
             os.replace(pack.folder, old)
         try:

@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 
 from ..errors import MapPackError
+from .packfiles import MANIFEST, safe_yaml
 
 #: The file that marks a folder as a thmaps map pack (what was written, from which spec).
-MANIFEST = "pack.json"
 
 
 def nearest_existing(path: Path) -> Path:
@@ -48,9 +48,11 @@ def load_spec(spec_path) -> dict:
     if not path.is_file():
         raise MapPackError(f"spec file {path} not found")
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = safe_yaml(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise MapPackError(f"cannot read spec {path}: {exc}") from None
+    except RecursionError:
+        raise MapPackError(f"spec {path.name} nests too deeply to be a map-pack spec") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

@@ -84,6 +84,9 @@ def location(store=None) -> str:
 def load_layer(layer: str, store=None) -> pd.DataFrame:
     """Read one layer of the store (cached until the store changes); a copy, so callers may change it.
 
+    ``indicators`` includes the indicators the user uploaded (:mod:`thmaps.uploads.values`), and
+    ``s106_projects`` the user's register edits (:mod:`thmaps.uploads.s106`).
+
     Examples
     --------
     >>> wards = load_layer("wards")  # doctest: +SKIP
@@ -99,7 +102,20 @@ def load_layer(layer: str, store=None) -> pd.DataFrame:
     """
     if layer not in LAYERS:
         raise ThmapsError(f"unknown layer {str(layer)[:60]!r}; layers: {', '.join(LAYERS)}")
-    return backend(store).read(layer, layer in SPATIAL_LAYERS).copy()
+    frame = backend(store).read(layer, layer in SPATIAL_LAYERS).copy()
+    if layer == "indicators":  # the one place uploaded indicators join the built ones
+        from ..uploads.values import with_user_rows
+
+        frame = with_user_rows(frame, store)
+    elif layer == "s106_projects":  # and the user's register edits the built register
+        from ..uploads.s106 import with_edits
+
+        frame = with_edits(frame, store)
+    elif layer == "liveable_streets":  # and boundaries the user uploaded in place of approximations
+        from ..uploads.geometry import with_replacements
+
+        frame = with_replacements(frame, store)
+    return frame
 
 
 def write_layers(layers: dict[str, pd.DataFrame], store=None) -> str:

@@ -1,0 +1,85 @@
+"""Your data: upload an indicator or a boundary, edit the S106/CIL register, list, export, remove, undo.
+
+Every name from a file is shown through st.dataframe (text, never markup) or escaped for Markdown.
+"""
+import streamlit as st
+
+from thmaps import store
+from thmaps.errors import ThmapsError
+from thmaps.safetext import escape_markdown
+from thmaps.uploads import IndicatorSpec, preview_indicator, save_indicator
+from thmaps.uploads.s106 import FIELDS, save_edit
+from thmaps.uploads.userdata import list_user_data, remove_user_data, undo
+from webapp import ui
+
+ui.require_store()
+st.title("Your data")
+st.caption("Indicators, boundaries and register edits you add are kept apart from the built data: a rebuild "
+           "keeps them, and every change can be undone.")
+tab_ind, tab_s106, tab_list = st.tabs(["Upload an indicator", "S106/CIL register", "Your data"])
+
+with tab_ind:
+    upload = st.file_uploader("CSV, Excel (.xlsx) or Fingertips export", type=["csv", "txt", "xlsx"])
+    title = st.text_input("Title", max_chars=120)
+    unit = st.text_input("Unit", max_chars=20)
+    measure = st.radio("It is", ["count", "share", "rate"], horizontal=True)
+    per = st.selectbox("Rate per", [1_000, 10_000, 100_000], index=2) if measure == "rate" else 100
+    direction = st.radio("A higher value is", ["worse", "better", "neither"], index=2, horizontal=True)
+    if upload is not None and title:
+        spec = IndicatorSpec(title, unit, measure, {"worse": True, "better": False}.get(direction), per)
+        try:
+            preview = preview_indicator(upload.getvalue(), upload.name, spec)
+        except ThmapsError as exc:
+            ui.problem("The file cannot be used", exc)
+        else:
+            st.write(escape_markdown(preview.summary()))
+            for warning in preview.warnings:
+                st.info(escape_markdown(warning))
+            st.subheader("Rows to be used")
+            st.dataframe(preview.used.head(500), hide_index=True)
+            st.subheader("Rows rejected, and why")
+            st.dataframe(preview.rejected.head(500), hide_index=True)
+            replace = st.checkbox("Replace an uploaded indicator of the same title")
+            if st.button("Save the indicator", disabled=preview.used.empty):
+                try:
+                    save_indicator(preview, replace=replace)
+                except ThmapsError as exc:
+                    ui.problem("The indicator was not saved", exc)
+                else:
+                    st.success("Saved: it now appears on every page.")
+
+with tab_s106:
+    projects = list(store.load_layer("s106_projects")["project"])
+    chosen = st.selectbox("Project", ["(a new project)"] + projects)
+    with st.form("s106"):
+        fields = {"project": st.text_input("Project name", value="" if chosen == "(a new project)" else chosen)}
+        for name in FIELDS[1:]:
+            fields[name] = st.text_input(name.replace("_", " "))
+        if st.form_submit_button("Save the edit"):
+            current = store.record("s106_edit", " ".join(fields["project"].split())) if fields["project"] else None
+            merged = {**(current.data if current else {}), **{k: v for k, v in fields.items() if v}}
+            try:
+                save_edit(merged, current.version if current else None)
+            except ThmapsError as exc:
+                ui.problem("The edit was not saved", exc)
+            else:
+                st.success("Saved; the previous value is kept in the history.")
+
+with tab_list:
+    mine = list_user_data()
+    st.dataframe(mine, hide_index=True)
+    if not mine.empty:
+        pick = st.selectbox("Record", [f"{k}|{key}" for k, key in zip(mine["kind"], mine["key"])])
+        kind, key = pick.split("|", 1)
+        record = store.record(kind, key)
+        st.download_button("Export (JSON)", data=__import__("json").dumps(record.data if record else {}, indent=1),
+                           file_name=f"{kind}.json", mime="application/json")
+        left, right = st.columns(2)
+        for column, label, func in ((left, "Remove", remove_user_data), (right, "Undo the last change", undo)):
+            if column.button(label):
+                try:
+                    func(kind, key)
+                except ThmapsError as exc:
+                    ui.problem(f"{label}: not done", exc)
+                else:
+                    st.rerun()
