@@ -424,13 +424,13 @@ def test_two_app_servers_on_one_database_see_each_others_changes(postgis_store, 
             for session in (first, second):
                 run = session.run("data-and-sources")
                 assert not run.errors, run.errors
-                assert any(t.startswith(f"Store built {built}") for t in run.texts), run.texts[:5]
+                assert any(t.replace("\\", "").startswith(f"Store built {built}") for t in run.texts), run.texts[:5]
             # Another process rebuilds the store in the database (here: this test process).
             store.write_layers(small_store(postgis_store, built_at="2099-01-01T00:00:00+00:00"), postgis_store)
             for session in (first, second):
                 run = session.run("data-and-sources")
                 assert not run.errors, run.errors
-                assert any(t.startswith("Store built 2099-01-01") for t in run.texts), run.texts[:5]
+                assert any(t.replace("\\", "").startswith("Store built 2099-01-01") for t in run.texts), run.texts[:5]
             # User data written by one process are read by others at once (no cache in between).
             user = postgis(postgis_store)
             before = user.user_version()

@@ -58,7 +58,7 @@ from ..geo.places import Extent, Locality
 from ..maps import printing
 from ..maps.description import MapDescription, resolve, ward_names
 from ..maps.prepare import prepare
-from .packfiles import carry_over, clean_stale, folder_problem, safe_yaml, title_problem
+from .packfiles import carry_over, clean_stale, folder_problem, title_problem
 from .contents import CONTENTS_FILE, assign_pages, render_contents
 from .locality_profile import locality_profile, pack_profiles
 from .packspec import MANIFEST, check_folder as _check_folder, load_spec

@@ -161,8 +161,8 @@ def preview_indicator(data: bytes, filename: str, spec: IndicatorSpec, store_=No
         warnings.append(f"{name} has no period column: every row is taken as {spec.period}; state the period "
                         "if it is another.")
     used, seen = [], {}
-    for i, (index, row) in enumerate(table.iterrows()):
-        line = int(index) + 2  # the header is row 1 of the file
+    for i, (_, row) in enumerate(table.iterrows()):
+        line = i + 2  # the header is row 1 of the file
         text = row[code_col]
         value_text = row[value_col] if value_col else ""
         reason, hit = _area(text, found[i], level)
@@ -212,7 +212,7 @@ def _columns(table: pd.DataFrame, spec: IndicatorSpec, name: str) -> tuple[pd.Da
             if column in lowered:
                 bad = ~table[lowered[column]].str.strip().isin(allowed)
                 for index in table.index[bad & keep]:
-                    rejected.append({"row": int(index) + 2, "area": shown(table.at[index, "Area Code"])[1:-1],
+                    rejected.append({"row": int(table.index.get_loc(index)) + 2, "area": shown(table.at[index, "Area Code"])[1:-1],
                                      "value": shown(table.at[index, "Value"], 20)[1:-1], "reason": why})
                 keep &= ~bad
         columns = {role: col for role, col in FINGERTIPS.items() if col.lower() in lowered}

@@ -45,7 +45,7 @@ from .legend import Swatch, draw_block, layout_columns, legend_blocks, measure_b
 from .style import (AREA_EDGE, AREA_LINE_WIDTHS, BOROUGH_EDGE, BOROUGH_WIDTH, CONTEXT_COLOUR, EXTENT_EDGE,
                     EXTENT_WIDTH, LOCALITY_EDGE, LOCALITY_WIDTH, WARD_EDGE, WARD_WIDTH, WATER_COLOUR, area_style,
                     scatter_style)
-from .text import LOCK, MUTED_TEXT, PT_MM, RC, TEXT_COLOUR, line_mm, put_text, text_width_mm, wrap_text
+from .text import LOCK, MUTED_TEXT, RC, line_mm, put_text, wrap_text
 
 #: Paper sizes in millimetres (short side, long side).
 PAPERS = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
