@@ -5,7 +5,6 @@ The store is built once for this module from ``THMAPS_SOURCE_DIR`` with the pack
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,26 +13,11 @@ import pandas as pd
 import pytest
 
 from thmaps import settings, store
-from thmaps.builder import build
 from thmaps.geo.apportion import straddle_note
 from thmaps.indicators import CATALOGUE
 from thmaps.sources import LAEI_POLLUTANTS, LAEI_YEARS, census, read_boundary, read_oa_ward_lookup, read_population
 
 BOROUGH = settings.BOROUGH_CODE
-
-
-@pytest.fixture(scope="module", autouse=True)
-def built_store(tmp_path_factory) -> Path:
-    """Build the store from the real bundle into a temporary folder and point the library at it."""
-    path = tmp_path_factory.mktemp("census_store") / "thmaps.gpkg"
-    build(settings.source_dir(), path)
-    previous = os.environ.get(settings.STORE_ENV)
-    os.environ[settings.STORE_ENV] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop(settings.STORE_ENV, None)
-    else:
-        os.environ[settings.STORE_ENV] = previous
 
 
 @pytest.fixture(scope="module")

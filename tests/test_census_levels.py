@@ -1,34 +1,17 @@
 """Maps at the 2021 levels (Output Area, LSOA 2021, MSOA 2021) and the Liveable Streets overlays (real data)."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
 import thmaps
-from thmaps import settings, store
-from thmaps.builder import build
+from thmaps import store
 from thmaps.errors import MapRequestError
 from thmaps.indicators import LEVEL_LABELS
 from thmaps.maps import MAP_LEVELS, web
 from thmaps.overlays import OVERLAYS
 
 AREAS = {"oa21": 913, "lsoa21": 169, "msoa21": 34}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def built_store(tmp_path_factory) -> Path:
-    """Build the store from the real bundle into a temporary folder and point the library at it."""
-    path = tmp_path_factory.mktemp("census_levels_store") / "thmaps.gpkg"
-    build(settings.source_dir(), path)
-    previous = os.environ.get(settings.STORE_ENV)
-    os.environ[settings.STORE_ENV] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop(settings.STORE_ENV, None)
-    else:
-        os.environ[settings.STORE_ENV] = previous
 
 
 def test_levels_are_mappable_and_labelled():
