@@ -10,28 +10,16 @@ Prints a Markdown table. Timings are medians of several runs on this machine; no
 from __future__ import annotations
 
 import os
-import statistics
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _bench import print_table, timed
 
-import thmaps  # noqa: E402
-from thmaps import settings, store  # noqa: E402
-from thmaps.builder import build  # noqa: E402
-from thmaps.maps import web  # noqa: E402
+import thmaps
+from thmaps import settings, store
+from thmaps.builder import build
+from thmaps.maps import web
 
-
-def timed(func, repeat: int) -> tuple[float, object]:
-    """Median seconds of ``repeat`` calls, and the last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def oa_map(indicator: str = "census_bad_health") -> str:
@@ -59,10 +47,7 @@ def main(repeat_build: int = 3, repeat_map: int = 7) -> None:
             ("OAs straddling a ward boundary", f"{int(lookup['straddles'].sum())} of {len(lookup)}", "reported",
              f"more than {settings.OA_STRADDLE_SHARE:.0%} of the OA's area in another ward"),
         ]
-    print("| measure | figure | target | note |")
-    print("|---------|--------|--------|------|")
-    for name, figure, target, note in rows:
-        print(f"| {name} | {figure} | {target} | {note} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_print import timed  # the same median-of-runs timer as the other benchmarks
+from _bench import print_table, timed
 from thmaps import builder, maps, settings
 from thmaps.impact import Assessment, assess, make_scheme, report_bytes, site_from_postcode, sitemap
 
@@ -46,9 +46,7 @@ def main() -> None:
         ("HTML report", f"{html_s:.2f} s", "", f"{len(html) / 2**10:.0f} KiB, map inlined as PNG"),
         ("interactive site map HTML", f"{web_s:.2f} s", "", f"{len(page) / 2**10:.0f} KiB"),
     ]
-    print("| measure | ours | target | note |\n|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

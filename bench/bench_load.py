@@ -34,12 +34,9 @@ import statistics
 import sys
 import threading
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from thmaps import settings, store  # noqa: E402
-from webapp.browser import running_app  # noqa: E402
+from thmaps import store
+from webapp.browser import running_app
 from webapp.wsclient import Session  # noqa: E402
 
 PAGES = ("", "my-locality", "export", "data-and-sources")  # "" is the default page, the Borough map

@@ -6,25 +6,16 @@ Prints a Markdown table with the issue's targets beside our figures; nothing is 
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from _bench import print_table, timed
 from thmaps import maps, settings, builder
 from thmaps.reports import mappack
 from thmaps.maps import printing
 
-
-def timed(func, repeat: int = 3):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> None:
@@ -45,9 +36,7 @@ def main() -> None:
         ("A4 landscape SVG", f"{svg_s:.2f} s", "", f"{len(svg) / 2**10:.0f} KiB"),
         ("map pack, 4 localities x 3 maps (PDF)", f"{pack_s:.1f} s", "", f"{len(summary['files'])} files + combined PDF"),
     ]
-    print("| measure | ours | target | note |\n|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from _bench import print_table
 from thmaps import builder, settings
 from thmaps.geo import Locality
 from thmaps.reports.locality_profile import locality_profile
@@ -34,9 +35,7 @@ def main() -> None:
             rows.append((f"{locality.name} profile PDF" + (" (first in the process)" if i == 0 else ""),
                          f"{seconds:.2f} s", "< 5 s", f"{pages} pages, {len(report.pdf) / 2**10:.0f} KiB"))
     rows.append(("median of the four", f"{statistics.median(times):.2f} s", "< 5 s", ""))
-    print("| measure | ours | target | note |\n|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

