@@ -78,8 +78,9 @@ else:
         scheme = st.selectbox("Classification", schemes, format_func=SCHEMES.get, key="scheme")
         k = ui.class_count("k", scheme)
         st.subheader("Overlays")
-        ui.url_flags("overlays", {key: f"overlay_{key}" for key in OVERLAYS}, default=("gp_practices",))
-        overlays = tuple(key for key, overlay in OVERLAYS.items() if st.checkbox(overlay.label, key=f"overlay_{key}"))
+        choices = ui.overlay_options(version)
+        ui.url_flags("overlays", {key: f"overlay_{key}" for key in choices}, default=("gp_practices",))
+        overlays = tuple(key for key in choices if st.checkbox(OVERLAYS[key].label, key=f"overlay_{key}"))
         tube_year = ui.tube_year_choice("tube_year", "no2_tubes" in overlays)
 
     head = st.container()  # the title goes above the search box, once the map is known

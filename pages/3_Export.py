@@ -58,8 +58,9 @@ with left:
     ui.url_value("scheme", "export_scheme", default_scheme(resolved.indicator), options=list(SCHEMES))
     scheme = st.selectbox("Classification", list(SCHEMES), format_func=SCHEMES.get, key="export_scheme")
     k = ui.class_count("export_k", scheme)
-    ui.url_list("overlays", "export_overlays", list(OVERLAYS))
-    overlays = st.multiselect("Overlays", list(OVERLAYS), format_func=lambda key: OVERLAYS[key].label,
+    choices = ui.overlay_options(version)
+    ui.url_list("overlays", "export_overlays", choices)
+    overlays = st.multiselect("Overlays", choices, format_func=lambda key: OVERLAYS[key].label,
                               key="export_overlays")
     tube_year = ui.tube_year_choice("export_tube_year", "no2_tubes" in overlays)
 with right:

@@ -233,7 +233,7 @@ def test_second_save_is_refused_with_what_changed(backend):
 
 def test_creating_an_existing_record_or_editing_a_deleted_one_is_refused(backend):
     backend.put_record("upload", "a.csv", {"rows": 1}, None, author="ana")
-    with pytest.raises(errors.ConflictError, match="already exists .*saved by ana"):
+    with pytest.raises(errors.ConflictError, match=r"was saved by ana .* with rows: \(none\) → 1\. Your save was not applied"):
         backend.put_record("upload", "a.csv", {"rows": 2}, None, author="ben")
     backend.delete_record("upload", "a.csv", 1, author="ana")
     with pytest.raises(errors.ConflictError, match="was deleted by ana"):

@@ -103,10 +103,10 @@ def test_overlays_add_the_right_markers(full):
     # The TH2 monitor stands on the ward boundary road: its popup names both wards.
     assert "Bethnal Green East, on the boundary with St Dunstan&#x27;s (within 25 m)" in page
     for key, n in counts.items():
-        if key != "liveable_streets":  # points: one SVG symbol each, its path classed by overlay
+        if not OVERLAYS[key].is_area:  # points: one SVG symbol each, its path classed by overlay
             assert page.count(f'class=\\"thmaps-{key}\\"') == n, key
     layers = [c for c in m._children.values() if isinstance(c, web.PointLayer)]
-    assert [layer.key for layer in layers] == [k for k in ALL_OVERLAYS if k != "liveable_streets"]
+    assert [layer.key for layer in layers] == [k for k in ALL_OVERLAYS if not OVERLAYS[k].is_area]
     assert any(isinstance(c, folium.LayerControl) for c in m._children.values())
 
 

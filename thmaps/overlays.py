@@ -91,8 +91,14 @@ class Overlay:
     describe : callable
         ``describe(row, tube_year) -> (title, rows)``: the popup's title and (label, value) rows;
         the tooltip shows the title and the first two rows.
-    note : str
-        A sentence added to the map's notes when the overlay is shown (an approximation, say).
+    note : str or callable
+        A sentence added to the map's notes when the overlay is shown (an approximation, say), or
+        ``note(frame) -> str`` where it depends on what is drawn (an approximation the user replaced).
+    land_only : bool
+        Print the areas on land only (areas made of wards, which reach the middle of the Thames).
+    sources_of : callable, optional
+        ``sources_of(frame) -> ids`` of sources beyond ``sources`` that the drawn rows rest on (each
+        uploaded file is a source of its own: :func:`thmaps.sources.registry.get` of ``user-geometry:<key>``).
     legend_title : str
         Heading of its legend entries (``{n}`` is the number drawn, ``{year}`` the tube year).
     """
@@ -106,13 +112,24 @@ class Overlay:
     describe: Callable
     category: Callable | None = None
     size_column: str | None = None
-    note: str = ""
+    note: str | Callable = ""
     legend_title: str = ""
     size_legend: tuple[int, ...] = field(default_factory=tuple)
+    sources_of: Callable | None = None
+    land_only: bool = False
 
     @property
     def is_area(self) -> bool:
         return next(iter(self.symbols.values())).marker == "area"
+
+    def source_ids(self, frame: pd.DataFrame) -> tuple[str, ...]:
+        """The sources of the rows drawn: the overlay's own and those its rows name."""
+        extra = tuple(self.sources_of(frame)) if self.sources_of is not None and len(frame) else ()
+        return tuple(dict.fromkeys(self.sources + extra))
+
+    def note_for(self, frame: pd.DataFrame) -> str:
+        """The sentence the map's notes gain when this overlay is drawn as ``frame`` ("" for none)."""
+        return self.note(frame) if callable(self.note) else self.note
 
     def categories(self, frame: pd.DataFrame) -> pd.Series:
         """The symbol key of every row."""
@@ -255,6 +272,10 @@ def _describe_site(row, tube_year=None):
 
 
 def _describe_liveable(row, tube_year=None):
+    if row.get("footprint") == "uploaded":
+        return (f"Liveable Streets: {row['area']}",
+                [("Footprint", row.get("approximation")), ("Lies in", row.get("ward_names")),
+                 ("Phase", row.get("phase")), ("Status", row.get("status_notes"))])
     if row.get("footprint") == "outline":
         footprint = ("approximate outline hand-digitised by a third party from the council's consultation "
                      "documents, not an official boundary")
@@ -285,9 +306,59 @@ def _all(frame, tube_year=None):
     return frame
 
 
-def _outline_or_wards(frame: pd.DataFrame) -> pd.Series:
+def _liveable_footprint(frame: pd.DataFrame) -> pd.Series:
+    if "footprint" in frame.columns:
+        uploaded = frame["footprint"].fillna("").astype(str) == "uploaded"
+    else:
+        uploaded = pd.Series(False, index=frame.index)
     outline = frame["approximation"].fillna("").astype(str).str.startswith("Approximate outline")
-    return pd.Series(np.where(outline, "outline", "wards"), index=frame.index)
+    return pd.Series(np.where(uploaded, "uploaded", np.where(outline, "outline", "wards")), index=frame.index)
+
+
+def _liveable_note(frame: pd.DataFrame) -> str:
+    """What is approximate among the schemes drawn, and which boundaries the user provided."""
+    kinds = _liveable_footprint(frame)
+    uploaded = sorted(frame.loc[kinds == "uploaded", "area"].astype(str))
+    parts = []
+    if uploaded:
+        parts.append(f"Boundaries provided by the user (not checked by thmaps): {', '.join(uploaded)}.")
+    if (kinds != "uploaded").any():
+        parts.append("No Liveable Streets scheme boundary is published.")
+    if (kinds == "outline").any():
+        parts.append("Bethnal Green is drawn from an approximate outline hand-digitised by a third party (not an "
+                     "official boundary).")
+    if (kinds == "wards").any():
+        parts.append(("The other areas" if (kinds != "wards").any() else "The areas")
+                     + " are approximated by the whole wards they lie in.")
+    return " ".join(parts)
+
+
+def _user_geometry_kind(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series("uploaded", index=frame.index)
+
+
+def _user_areas(frame, tube_year=None):
+    return frame[~frame.geom_type.isin(["Point", "MultiPoint"])]
+
+
+def _user_points(frame, tube_year=None):
+    # Multi-points are drawn as their parts, each a marker with the file's popup.
+    points = frame[frame.geom_type.isin(["Point", "MultiPoint"])]
+    return points.explode(index_parts=False) if len(points) else points
+
+
+def _user_sources(frame: pd.DataFrame) -> list[str]:
+    return [f"user-geometry:{key}" for key in dict.fromkeys(frame["key"].astype(str))]
+
+
+def _describe_user_geometry(row, tube_year=None):
+    notes = "; ".join(str(n) for n in (row.get("notes") or []) if n) if isinstance(row.get("notes"), list) else ""
+    return (str(row.get("title")),
+            [("Provided by the user", row.get("file_name")), ("Uploaded", row.get("uploaded")),
+             ("Repairs", notes or None)])
+
+
+_USER_NOTE = "Your uploaded areas and points are shown as provided (reprojected, repaired where said): not checked."
 
 
 def _tube_status(frame: pd.DataFrame) -> pd.Series:
@@ -340,11 +411,10 @@ _REGISTRY = (
             {"outline": Symbol("Scheme area, approximate outline (third party; Bethnal Green)", "area", "#3f007d",
                                "#3f007d", edge_width=2.2, dashed=True, fill_opacity=0.10),
              "wards": Symbol("Scheme area approximated by whole wards (no boundary published)", "area", "#4d4d4d",
-                             "#4d4d4d", edge_width=1.6, dashed=True, fill_opacity=0.04)},
-            _describe_liveable, category=_outline_or_wards,
-            note="No Liveable Streets scheme boundary is published. Bethnal Green is drawn from an approximate "
-                 "outline hand-digitised by a third party (not an official boundary); the other areas are "
-                 "approximated by the whole wards they lie in.",
+                             "#4d4d4d", edge_width=1.6, dashed=True, fill_opacity=0.04),
+             "uploaded": Symbol("Scheme boundary provided by the user", "area", "#3f007d", "#3f007d",
+                                edge_width=2.2, fill_opacity=0.10)},
+            _describe_liveable, category=_liveable_footprint, note=_liveable_note, land_only=True,
             legend_title="Liveable Streets ({n})"),
     Overlay("traffic_filters", "Liveable Streets traffic filters (Bethnal Green, approximate)", "traffic_filters",
             ("liveable_streets_filters",), _all,
@@ -353,7 +423,20 @@ _REGISTRY = (
             note="Traffic filters of the Bethnal Green scheme, located from the council's consultation documents "
                  "by a third party: positions are approximate.",
             legend_title="Liveable Streets traffic filters, Bethnal Green ({n})"),
+    Overlay("user_areas", "Your uploaded areas", "user_geometries", (), _user_areas,
+            # Black on a white haze stands out on every palette of the choropleths.
+            {"uploaded": Symbol("Area or line you uploaded", "area", "#ffffff", "#000000", edge_width=2.4,
+                                fill_opacity=0.15)},
+            _describe_user_geometry, category=_user_geometry_kind, note=_USER_NOTE, sources_of=_user_sources,
+            legend_title="Your uploaded areas ({n})"),
+    Overlay("user_points", "Your uploaded points", "user_geometries", (), _user_points,
+            {"uploaded": Symbol("Point you uploaded", "triangle", "#00e5ff", "#000000", 10, 1.0)},
+            _describe_user_geometry, category=_user_geometry_kind, note=_USER_NOTE, sources_of=_user_sources,
+            legend_title="Your uploaded points ({n})"),
 )
+
+#: Overlays drawn from user data: offered only when the user has uploaded something for them.
+USER_OVERLAYS = ("user_areas", "user_points")
 
 #: Every overlay by key, in legend order.
 OVERLAYS: dict[str, Overlay] = {o.key: o for o in _REGISTRY}
@@ -362,6 +445,16 @@ OVERLAYS: dict[str, Overlay] = {o.key: o for o in _REGISTRY}
 def get(key: str) -> Overlay:
     """The overlay record for a key (``KeyError`` if unknown; map descriptions check keys first)."""
     return OVERLAYS[key]
+
+
+def offered(store=None) -> list[str]:
+    """Keys of the overlays to offer, in legend order: every built one, and the user's only where something
+    was uploaded for them."""
+    from . import store as _store
+
+    uploaded = _store.load_layer("user_geometries", store)
+    return [key for key, overlay in OVERLAYS.items()
+            if key not in USER_OVERLAYS or len(overlay.select(uploaded))]
 
 
 def labels() -> dict[str, str]:

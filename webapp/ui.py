@@ -19,6 +19,7 @@ from thmaps.geo import Extent, Locality
 from thmaps.indicators import CATALOGUE, levels_of
 from thmaps.maps import MapDescription, PreparedMap, export, printing, values_table
 from thmaps.maps import web
+from thmaps.overlays import offered
 from thmaps.safetext import escape_markdown
 from thmaps.search import find_place
 
@@ -100,6 +101,12 @@ def map_values(prepared: PreparedMap, key: str) -> None:
                        on_click="ignore")
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def overlay_options(store_version: tuple | None = None) -> list[str]:
+    """The overlays to offer (:func:`thmaps.overlays.offered`), cached per store and user-data version."""
+    return offered()
+
+
 def indicator_options(level: str | None = None) -> dict[str, str]:
     """Indicator id -> title, for a select box (those mappable at ``level`` if given)."""
     return {ind.id: ind.title for ind in CATALOGUE.values() if level is None or levels_of(ind.id, [level])}
@@ -112,12 +119,16 @@ def footer(prepared: PreparedMap) -> None:
 
 
 def problem(what: str, exc: Exception) -> None:
-    """A plain message instead of a traceback: the error's own words for a :class:`ThmapsError`."""
+    """A plain message instead of a traceback: the error's own words for a :class:`ThmapsError`.
+
+    ``what`` is what could not be shown ("this map"), or a whole lead starting with a capital ("The edit was
+    not saved")."""
     if isinstance(exc, ThmapsError):
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     else:
         message = f"an unexpected problem ({type(exc).__name__}); please report it"
-    st.error(f"Could not show {what}: {escape_markdown(message)}")
+    lead = what if what[:1].isupper() else f"Could not show {what}"
+    st.error(f"{lead}: {escape_markdown(message)}")
 
 
 @st.cache_resource(show_spinner=False)

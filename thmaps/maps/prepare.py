@@ -209,9 +209,10 @@ def prepare(description: MapDescription) -> PreparedMap:
     areas["colour"] = [colours[c] if c >= 0 else NO_DATA_COLOUR for c in classes]
     areas["in_extent"] = in_extent(areas, d.level, d.extent).fillna(False).astype(bool)
 
+    overlays = overlay_frames(d.overlays, d.tube_year, d.extent)
     sources = list(indicator.source_ids) + LEVEL_SOURCES[d.level]
-    for key in d.overlays:
-        sources += OVERLAYS[key].sources
+    for key, frame in overlays.items():
+        sources += OVERLAYS[key].source_ids(frame)
     sources = list(dict.fromkeys(sources))
     period = indicator.period_label(d.period)
     vintages = "; ".join(dict.fromkeys(f"{get_source(s).title.split(',')[0]} ({get_source(s).vintage})"
@@ -222,13 +223,13 @@ def prepare(description: MapDescription) -> PreparedMap:
                      f"{LEVEL_LABELS[d.level].lower()} it is summarised as: {indicator.title}.")
     notes += level_notes(indicator, d.level)
     notes.append(LOCALITY_NOTE)
-    notes += [OVERLAYS[key].note for key in d.overlays if OVERLAYS[key].note]
+    notes += [note for note in dict.fromkeys(OVERLAYS[key].note_for(frame) for key, frame in overlays.items()) if note]
     focus = place(d.focus) if d.focus else None
     prepared = PreparedMap(
         description=d, areas=areas, breaks=breaks, labels=labels, colours=colours,
         localities=store.load_layer("localities"), extent_geometry=extent_geometry(d.extent),
         borough=store.load_layer("borough"), water=store.load_layer("water"),
-        overlays=overlay_frames(d.overlays, d.tube_year, d.extent),
+        overlays=overlays,
         title=d.title or indicator.title,
         legend_title=f"{indicator.title if indicator.summary_of else indicator.title.split(':')[0]} "
                      f"({indicator.unit}), {period}",

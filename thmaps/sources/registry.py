@@ -61,11 +61,16 @@ def _load_registry(path: Path) -> dict[str, Source]:
 
 def get(source_id: str) -> Source:
     """Return one source by id (:class:`SourceError` with the known ids if unknown); ``user:<id>`` is an
-    uploaded indicator's file (:func:`thmaps.uploads.values.user_source`)."""
+    uploaded indicator's file (:func:`thmaps.uploads.values.user_source`), ``user-geometry:<key>`` an
+    uploaded overlay's (:func:`thmaps.uploads.geometry.geometry_source`)."""
     if isinstance(source_id, str) and source_id.startswith("user:"):
         from ..uploads.values import user_source
 
         return user_source(source_id)
+    if isinstance(source_id, str) and source_id.startswith("user-geometry:"):
+        from ..uploads.geometry import geometry_source
+
+        return geometry_source(source_id)
     registry = load_registry()
     if source_id not in registry:
         raise SourceError(f"unknown source {source_id!r}; known: {', '.join(registry)}")

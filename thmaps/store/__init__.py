@@ -40,6 +40,8 @@ SPATIAL_LAYERS = ("wards", "lsoa11", "lsoa21", "msoa21", "oa21", "localities", "
 TABLE_LAYERS = ("indicators", "indicator_catalogue", "lsoa_ward_weights", "oa_ward_lookup", "ward_weight_change",
                 "locality_definition", "sources", "build_info")
 LAYERS = SPATIAL_LAYERS + TABLE_LAYERS
+#: Layers made of user data alone (never built): ``user_geometries``, the files uploaded as overlays.
+USER_LAYERS = ("user_geometries",)
 
 _postgis: dict[str, Backend] = {}
 
@@ -84,8 +86,10 @@ def location(store=None) -> str:
 def load_layer(layer: str, store=None) -> pd.DataFrame:
     """Read one layer of the store (cached until the store changes); a copy, so callers may change it.
 
-    ``indicators`` includes the indicators the user uploaded (:mod:`thmaps.uploads.values`), and
-    ``s106_projects`` the user's register edits (:mod:`thmaps.uploads.s106`).
+    ``indicators`` includes the indicators the user uploaded (:mod:`thmaps.uploads.values`),
+    ``s106_projects`` the user's register edits (:mod:`thmaps.uploads.s106`), ``liveable_streets`` the
+    scheme boundaries the user provided, and ``user_geometries`` is the files uploaded as overlays
+    (:mod:`thmaps.uploads.geometry`).
 
     Examples
     --------
@@ -100,8 +104,12 @@ def load_layer(layer: str, store=None) -> pd.DataFrame:
     ThmapsError
         For an unknown layer name.
     """
+    if layer in USER_LAYERS:
+        from ..uploads.geometry import user_geometries
+
+        return user_geometries("overlay", store)
     if layer not in LAYERS:
-        raise ThmapsError(f"unknown layer {str(layer)[:60]!r}; layers: {', '.join(LAYERS)}")
+        raise ThmapsError(f"unknown layer {str(layer)[:60]!r}; layers: {', '.join(LAYERS + USER_LAYERS)}")
     frame = backend(store).read(layer, layer in SPATIAL_LAYERS).copy()
     if layer == "indicators":  # the one place uploaded indicators join the built ones
         from ..uploads.values import with_user_rows

@@ -194,10 +194,11 @@ def conflict(kind: str, key: str, expected: int | None, current: Record | None, 
     """
     name = f"{kind} record {key!r}"
     if expected is None and current is not None:
-        message = (f"{name} already exists (version {current.version}, saved by {current.saved_by or 'someone'} at "
-                   f"{current.saved_at}); your new record was not saved. Open the existing one and edit it instead.")
-        return ConflictError(message, kind=kind, key=key, expected_version=None, current=current,
-                             changes=changes(None, current.data))
+        diff = changes(None, current.data)
+        message = (f"{name} was saved by {current.saved_by or 'someone'} at {current.saved_at} (version "
+                   f"{current.version}) after you opened it, with {_listed(diff)}. Your save was not applied: "
+                   "check their values and save again.")
+        return ConflictError(message, kind=kind, key=key, expected_version=None, current=current, changes=diff)
     if current is None:
         if deleted is None:
             message = f"{name} does not exist (you expected version {expected}); nothing was saved."
@@ -207,13 +208,16 @@ def conflict(kind: str, key: str, expected: int | None, current: Record | None, 
         return ConflictError(message, kind=kind, key=key, expected_version=expected,
                              changes=changes(base, None))
     diff = changes(base, current.data)
-    what = "; ".join(f"{f}: {_shown(a)} → {_shown(b)}" for f, a, b in diff[:10]) or "no field values (saved again unchanged)"
-    if len(diff) > 10:
-        what += f"; and {len(diff) - 10} more"
     message = (f"{name} was changed by {current.saved_by or 'someone'} at {current.saved_at} while you were editing "
                f"it (you started from version {expected}; it is now version {current.version}). Their changes: "
-               f"{what}. Your save was not applied: reload the record, check their changes and save again.")
+               f"{_listed(diff)}. Your save was not applied: reload the record, check their changes and save again.")
     return ConflictError(message, kind=kind, key=key, expected_version=expected, current=current, changes=diff)
+
+
+def _listed(diff: list) -> str:
+    """Up to ten changes as ``field: before → after``."""
+    what = "; ".join(f"{f}: {_shown(a)} → {_shown(b)}" for f, a, b in diff[:10]) or "no field values (saved again unchanged)"
+    return what + (f"; and {len(diff) - 10} more" if len(diff) > 10 else "")
 
 
 class SqlUserData:

@@ -21,7 +21,9 @@ from ..errors import UploadError, UserDataError
 from ..impact.upload import read_vector
 from ..impact.site import validity_reason
 from ..sources._common import EXTENTS_27700
+from ..sources.registry import Source
 from .tables import shown
+from .userdata import file_source
 
 KIND = "geometry"
 PURPOSES = ("overlay", "liveable_streets")
@@ -103,17 +105,26 @@ def save_geometry(data: bytes, filename: str, title: str, purpose: str = "overla
     return version, notes
 
 
+COLUMNS = ["key", "title", "purpose", "area", "file_name", "uploaded", "notes", "geometry"]
+
+
 def user_geometries(purpose: str | None = None, store_=None) -> gpd.GeoDataFrame:
-    """Every uploaded geometry (one row per feature): ``key``, ``title``, ``purpose``, ``area``, ``geometry``."""
+    """Every uploaded geometry (one row per feature): ``key``, ``title``, ``purpose``, ``area``, ``file_name``,
+    ``uploaded``, ``notes`` (what was repaired), ``geometry`` (EPSG:27700)."""
     rows = []
     for rec in store.records(KIND, store_):
         if purpose is None or rec.data.get("purpose") == purpose:
             for wkt in rec.data.get("wkt", []):
                 rows.append({"key": rec.key, "title": rec.data.get("title"), "purpose": rec.data.get("purpose"),
                              "area": rec.data.get("area"), "file_name": rec.data.get("file_name"),
-                             "uploaded": rec.data.get("uploaded"), "geometry": shapely.from_wkt(wkt)})
-    return gpd.GeoDataFrame(rows, columns=["key", "title", "purpose", "area", "file_name", "uploaded", "geometry"],
-                            geometry="geometry", crs="EPSG:27700")
+                             "uploaded": rec.data.get("uploaded"), "notes": list(rec.data.get("notes") or []),
+                             "geometry": shapely.from_wkt(wkt)})
+    return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry="geometry", crs="EPSG:27700")
+
+
+def geometry_source(sid: str, store_=None) -> Source:
+    """The registry entry of ``user-geometry:<key>``: provided by the user, with the file name and upload date."""
+    return file_source(sid, KIND, "features as uploaded", store_)
 
 
 def with_replacements(built: gpd.GeoDataFrame, store_=None) -> gpd.GeoDataFrame:

@@ -13,10 +13,22 @@ import pandas as pd
 from .. import store
 from .._util import atomic_path
 from ..errors import UserDataError
+from ..sources.registry import Source
 from .tables import shown
 
 #: The kinds of user data, as people call them.
 KINDS = {"indicator": "uploaded indicator", "geometry": "uploaded geometry", "s106_edit": "S106/CIL register edit"}
+
+
+def file_source(sid: str, kind: str, geography: str = "", store_=None) -> Source:
+    """The source registry entry of an uploaded file (``user:<id>``, ``user-geometry:<key>``): provided by the
+    user, with the file name and upload date (a removed upload still names itself so)."""
+    found = store.record(kind, sid.split(":", 1)[1], store_) if ":" in sid else None
+    data = found.data if found else {}
+    name, date = data.get("file_name", "(removed upload)"), data.get("uploaded", "")
+    line = f"Provided by the user: {name}, uploaded {date}".strip(", ")
+    return Source(sid, line, "provided by the user", "as provided by the user", line, date or "unknown",
+                  geography(data) if callable(geography) else geography, name, "")
 
 
 def list_user_data(store_=None) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from ..indicators.aggregate import aggregate, aggregate_oa
 from ..indicators.catalogue import LEVEL_LABELS, Indicator
 from ..sources.registry import Source
 from .indicators import KIND
+from .userdata import file_source
 
 COLUMNS = ["indicator_id", "level", "area_code", "area_name", "period", "value", "unit", "numerator",
            "denominator", "source_id"]
@@ -66,12 +67,7 @@ def user_catalogue(store_=None) -> dict[str, Indicator]:
 
 def user_source(sid: str, store_=None) -> Source:
     """The registry entry of ``user:<id>``: provided by the user, with the file name and upload date."""
-    found = store.record(KIND, sid.split(":", 1)[1], store_) if ":" in sid else None
-    data = found.data if found else {}
-    name, date = data.get("file_name", "(removed upload)"), data.get("uploaded", "")
-    line = f"Provided by the user: {name}, uploaded {date}".strip(", ")
-    return Source(sid, line, "provided by the user", "as provided by the user", line, date or "unknown",
-                  LEVEL_LABELS.get(data.get("level"), "") or "", name, "")
+    return file_source(sid, KIND, lambda data: LEVEL_LABELS.get(data.get("level"), "") or "", store_)
 
 
 @lru_cache(maxsize=4)

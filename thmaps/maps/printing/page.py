@@ -26,7 +26,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, PathPatch
@@ -190,14 +190,23 @@ def _draw_overlays(ax, prepared: PreparedMap, scale: float, water) -> None:
             continue
         if overlay.is_area:
             # Wards reach the middle of the Thames: draw approximate areas on the land only.
-            land = frame.geometry.difference(water.geometry.union_all())
+            shapes = frame.geometry.difference(water.geometry.union_all()) if overlay.land_only else frame.geometry
             categories = overlay.categories(frame)
+            lines = shapes.geom_type.isin(["LineString", "MultiLineString"]).to_numpy()
             for category, symbol in overlay.symbols.items():
                 chosen = (categories == category).to_numpy()
-                if chosen.any():
-                    pc, _ = _polygon_collection(land[chosen], zorder=4, **area_style(symbol, scale))
+                if (chosen & ~lines).any():
+                    pc, _ = _polygon_collection(shapes[chosen & ~lines], zorder=4, **area_style(symbol, scale))
                     pc.set_gid(f"thmaps-{key}-{category}")
                     ax.add_collection(pc)
+                if (chosen & lines).any():
+                    style = area_style(symbol, scale)
+                    lc = LineCollection([np.asarray(part.coords)[:, :2] for geom in shapes[chosen & lines]
+                                         for part in getattr(geom, "geoms", [geom])], zorder=4,
+                                        colors=style["edgecolor"], linewidths=style["linewidth"] * 1.5,
+                                        linestyles=style["linestyle"])
+                    lc.set_gid(f"thmaps-{key}-{category}-lines")
+                    ax.add_collection(lc)
             continue
         pts = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
         categories = overlay.categories(pts).to_numpy()

@@ -84,8 +84,8 @@ def _boundary_layers(prepared: PreparedMap) -> list[MacroElement]:
     return layers + [names_for_web(prepared)]
 
 
-def _source_note(overlay) -> str:
-    return "; ".join(f"{get_source(s).publisher}, {get_source(s).vintage}" for s in overlay.sources)
+def _source_note(overlay, frame) -> str:
+    return "; ".join(f"{get_source(s).publisher}, {get_source(s).vintage}" for s in overlay.source_ids(frame))
 
 
 def _popup(title: str, rows, source: str) -> str:
@@ -106,7 +106,7 @@ def _point_overlay(overlay: Overlay, frame: gpd.GeoDataFrame, d) -> PointLayer:
     web = frame.to_crs(settings.CRS_WEB)
     categories = overlay.categories(frame)
     sizes = symbol_sizes(overlay, frame)
-    source = _source_note(overlay)
+    source = _source_note(overlay, frame)
     points = []
     for (_, row), point, category, size in zip(frame.iterrows(), web.geometry, categories, sizes):
         title, rows = overlay.describe(row, d.tube_year)
@@ -119,7 +119,7 @@ def _point_overlay(overlay: Overlay, frame: gpd.GeoDataFrame, d) -> PointLayer:
 
 def _area_overlay(overlay: Overlay, frame: gpd.GeoDataFrame, tube_year: int) -> folium.FeatureGroup:
     """An overlay of areas (Liveable Streets): each area outlined and lightly filled as its symbol says."""
-    source = _source_note(overlay)
+    source = _source_note(overlay, frame)
     web = web_geometry(frame, [c for c in frame.columns if c != frame.geometry.name])
     described = [overlay.describe(row, tube_year) for _, row in web.iterrows()]
     web["tip"] = [_tooltip(title, rows[:1]) for title, rows in described]
