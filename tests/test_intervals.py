@@ -262,3 +262,21 @@ def test_csv_export_states_the_method(real_store):
     text = profile.locality_table_csv("South East").decode("utf-8")
     header = next(line for line in text.splitlines() if not line.startswith("#"))
     assert COMPARISON_NOTE in text and "lower 95%" in header and "vs England" in header
+
+
+def test_an_uploaded_rate_with_its_events_is_compared_by_byars_interval():
+    """A rate per 100,000 with 25 events in 50,000 people: 50.0, interval 32.3-73.8 (Byar, as rate_interval's
+    worked example), so a comparator of 80 lies above it and one of 60 inside it."""
+    from thmaps.indicators.catalogue import Indicator
+    from thmaps.indicators.compare import compare
+
+    rate = Indicator("user_rate", "Admissions", "per 100,000", "rate", "share", True, (), "ward", ("2022",),
+                     ("ward",), "uploaded", per=100_000.0)
+    area = {"value": 50.0, "numerator": 25, "denominator": 50_000}
+    above = compare(area, 80.0, rate)
+    assert above.verdict == "better" and (round(above.lower, 1), round(above.upper, 1)) == (32.3, 73.8)
+    assert above.method.startswith("95% Byar interval of the events (exact Poisson below 10)")
+    assert compare(area, 60.0, rate).verdict == "similar"
+    few = compare({"value": 6.0, "numerator": 3, "denominator": 50_000}, 20.0, rate)  # exact Poisson: 0.6187-8.7673
+    assert (round(few.lower / 2, 4), round(few.upper / 2, 4)) == (0.6187, 8.7673) and few.verdict == "better"
+    assert compare(50.0, 80.0, rate).verdict == "not compared"  # no counts: no interval and no rule for rates

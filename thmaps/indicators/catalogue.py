@@ -52,7 +52,7 @@ class Indicator:
     id: str
     title: str
     unit: str
-    kind: str            # count | share | concentration | decile
+    kind: str            # count | share | rate | concentration | decile
     aggregation: str     # sum | weighted_mean | share | none
     higher_is_worse: bool | None
     source_ids: tuple[str, ...]
@@ -66,6 +66,7 @@ class Indicator:
     period_kind: str = "year"  # year | mid-year | month | census: how periods are said (see period_label)
     base: str = ""             # the population the share or count is of (usual residents, households...)
     counts_estimated: bool = False  # numerators are estimates (a rounded published share × base)
+    per: float = 100.0         # a rate's base: value = per × numerator / denominator (1,000, 100,000...)
 
     def period_label(self, period) -> str:
         """A period of this indicator as a reader says it (``"mid-2020"``, ``"April 2026"``)."""

@@ -12,8 +12,10 @@
   part of the borough's, so the two are not like for like, and these counts are population
   estimates and registers, not observed events, so Byar's Poisson interval
   (:func:`thmaps.indicators.intervals.byar_interval`) would not describe their uncertainty.
-  Byar's method is kept for event counts and rates (:func:`~thmaps.indicators.intervals.rate_interval`)
-  when the catalogue has them.
+* **rates with a numerator and a denominator** (an uploaded rate per 1,000 or 100,000 people): the
+  numerator is a count of events, so the area's **95% Byar interval** (exact Poisson below 10 events,
+  :func:`thmaps.indicators.intervals.rate_interval`), the denominator taken as known, as Fingertips does;
+  the verdict as for shares.
 * **everything else** (modelled LAEI concentrations; shares published without counts; deciles):
   no interval can be computed, so a labelled **rule of thumb, not a significance test**
   (:func:`rule_of_thumb`):
@@ -37,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import Indicator, get
-from .intervals import compare_interval, share_interval
+from .intervals import compare_interval, rate_interval, share_interval
 
 #: "Similar" band for shares: the wider of this many percentage points ...
 SHARE_BAND_POINTS = 2.0
@@ -57,15 +59,16 @@ RULE_OF_THUMB = (
 
 COMPARISON_NOTE = (
     f"Better / similar / worse as OHID Fingertips makes them: shares with a numerator and a denominator have a "
-    f"{CONFIDENCE:.0%} Wilson score interval, and the area is similar when the comparator value (borough, London "
-    "or England) lies inside it, otherwise better or worse by the indicator's direction (higher or lower where "
-    "higher is neither better nor worse). The intervals are binomial, as in Fingertips; over tens of thousands "
+    f"{CONFIDENCE:.0%} Wilson score interval (rates uploaded with their events and population, a Byar interval), "
+    "and the area is similar when the comparator value (borough, London or England) lies inside it, otherwise better or worse by the indicator's direction (higher or lower where "
+    "higher is neither better nor worse). The share intervals are binomial, as in Fingertips; over tens of thousands "
     f"of residents they are narrow, so small differences show as better or worse. {RULE_OF_THUMB} Counts "
     "(population, GP patients and practices) and deciles are not compared."
 )
 
 #: Method text of the interval comparison (the verdict rule is in :func:`intervals.compare_interval`).
 WILSON_METHOD = f"{CONFIDENCE:.0%} Wilson score interval"
+BYAR_METHOD = f"{CONFIDENCE:.0%} Byar interval of the events (exact Poisson below 10)"
 
 
 @dataclass(frozen=True)
@@ -96,15 +99,16 @@ def _number(value) -> float:
         return math.nan
 
 
-def rule_of_thumb(value: float, comparator: float, indicator_id: str, against: str = "borough") -> tuple[str, str]:
+def rule_of_thumb(value: float, comparator: float, indicator_id: str | Indicator,
+                  against: str = "borough") -> tuple[str, str]:
     """Compare a value with a comparator by the labelled rule of thumb (no interval available).
 
     Parameters
     ----------
     value, comparator : float
         The area's value and the comparator's, in the indicator's unit.
-    indicator_id : str
-        Catalogue id; its ``kind`` picks the band and ``higher_is_worse`` the direction.
+    indicator_id : str or Indicator
+        Catalogue id or entry; its ``kind`` picks the band and ``higher_is_worse`` the direction.
     against : str
         The comparator's name in the method text (``"borough"``, ``"London"``, ``"England"``).
 
@@ -121,7 +125,7 @@ def rule_of_thumb(value: float, comparator: float, indicator_id: str, against: s
     >>> rule_of_thumb(10.25, 10.0, "laei_no2")          # band 2.5% of 10 = 0.25 µg/m³
     ('similar', 'similar if within ±2.5% (±0.25 µg/m³) of the borough')
     """
-    indicator = get(indicator_id)
+    indicator = indicator_id if isinstance(indicator_id, Indicator) else get(indicator_id)
     value, comparator = _number(value), _number(comparator)
     if indicator.higher_is_worse is None:
         return "not compared", "not compared: higher is neither better nor worse"
@@ -188,12 +192,17 @@ def compare(area, comparator_value: float, indicator: str | Indicator, against: 
         return Comparison("not compared", method=(
             "not compared: a count is not compared with a larger area's count (these counts are estimates "
             "or registers, not observed events, so no Poisson interval)"))
-    if ind.kind == "share" and not (math.isnan(numerator) or math.isnan(denominator)):
-        lower, upper = share_interval(numerator, denominator, CONFIDENCE, per=100.0 if ind.unit == "%" else 1.0)
+    counted = not (math.isnan(numerator) or math.isnan(denominator))
+    if ind.kind in ("share", "rate") and counted:
+        if ind.kind == "share":
+            lower, upper = share_interval(numerator, denominator, CONFIDENCE, per=100.0 if ind.unit == "%" else 1.0)
+        else:
+            lower, upper = rate_interval(numerator, denominator, per=ind.per, confidence=CONFIDENCE)
         verdict = compare_interval(comparator_value, lower, upper, ind.higher_is_worse)
         otherwise = ("higher or lower (no direction)" if ind.higher_is_worse is None
                      else "better or worse by direction")
-        return Comparison(verdict, lower, upper,
-                          f"{WILSON_METHOD}: similar if the {against} value lies inside it, else {otherwise}")
-    verdict, method = rule_of_thumb(value, comparator_value, ind.id, against)
+        method = WILSON_METHOD if ind.kind == "share" else BYAR_METHOD
+        return Comparison(verdict, float(lower), float(upper),
+                          f"{method}: similar if the {against} value lies inside it, else {otherwise}")
+    verdict, method = rule_of_thumb(value, comparator_value, ind, against)
     return Comparison(verdict, method=f"no interval: rule of thumb; {method}")

@@ -174,7 +174,7 @@ def _entry(iid: str, data: dict, rows: pd.DataFrame) -> Indicator:
     return Indicator(iid, data.get("title", iid), data.get("unit", ""), measure if measure != "rate" else "rate",
                      data.get("aggregation", "none"), data.get("higher_is_worse"), (source_id(iid),),
                      data.get("level", ""), periods, levels, method, comparators=comparators,
-                     period_kind="year")
+                     period_kind="year", per=float(data.get("per") or 100))
 
 
 def clear_cache() -> None:
