@@ -46,3 +46,17 @@ def test_layers_command():
     result = run("layers")
     assert result.returncode == 0
     assert any(line.split()[:1] == ["facilities"] and line.split()[-1] == "91" for line in result.stdout.splitlines())
+
+
+def test_add_geometry_saves_an_overlay_and_refuses_an_unknown_scheme(tmp_path, source_dir):
+    outline = source_dir / "reference" / "lbth_liveable_streets_bethnal_green_outline_approx_wgs84.geojson"
+    env = dict(os.environ, THMAPS_USER_DATA=str(tmp_path / "user.sqlite"))
+    saved = run("add-geometry", str(outline), "--title", "Bethnal Green outline", env=env)
+    assert saved.returncode == 0, saved.stderr
+    assert "declares no CRS: read as WGS84 longitude/latitude (EPSG:4326)" in saved.stdout
+    assert "Saved 'Bethnal Green outline' (version 1): choose 'Your uploaded areas'" in saved.stdout
+    refused = run("add-geometry", str(outline), "--title", "Other", "--scheme", "Atlantis", env=env)
+    assert refused.returncode == 2 and "unknown Liveable Streets area 'Atlantis'" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    listed = run("user-data", "list", env=env)
+    assert listed.stdout.count("geometry ") == 1 and "bethnal_green_outline" in listed.stdout

@@ -1,5 +1,5 @@
-"""Command line for user data: ``thmaps add-indicator FILE ...``, ``thmaps s106 PROJECT --field VALUE`` and
-``thmaps user-data list|export|remove|undo|history``."""
+"""Command line for user data: ``thmaps add-indicator FILE ...``, ``thmaps add-geometry FILE --title ...``,
+``thmaps s106 PROJECT --field VALUE`` and ``thmaps user-data list|export|remove|undo|history``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,6 +28,15 @@ def add_arguments(sub, add_indicator_func, user_data_func) -> None:
     sp.add_argument("--dry-run", action="store_true", help="preview only: save nothing")
     sp.add_argument("--author", default="")
     sp.set_defaults(func=add_indicator_func)
+    sp = sub.add_parser("add-geometry", help="upload areas or points (GeoJSON, GeoPackage, zipped shapefile) as an "
+                        "overlay, or as the real boundary of a Liveable Streets scheme")
+    sp.add_argument("file", type=Path)
+    sp.add_argument("--title", required=True)
+    sp.add_argument("--scheme", default=None, help="the Liveable Streets scheme whose approximation it replaces "
+                    "(default: an overlay of its own)")
+    sp.add_argument("--replace", action="store_true", help="replace an upload of the same title")
+    sp.add_argument("--author", default="")
+    sp.set_defaults(func=add_geometry)
     sp = sub.add_parser("user-data", help="list, export, remove or undo user data (uploads and edits)")
     sp.add_argument("action", choices=["list", "export", "remove", "undo", "history"])
     sp.add_argument("kind", nargs="?", help="indicator, geometry or s106_edit")
@@ -70,6 +79,28 @@ def add_indicator(args) -> int:
         return 0 if len(preview.used) else 2
     version = save_indicator(preview, args.author, args.replace)
     print(f"Saved {preview.indicator_id} (version {version}): it appears on every page.")
+    return 0
+
+
+def add_geometry(args) -> int:
+    from ..impact.parameters import load_parameters
+    from .geometry import save_geometry
+
+    name = shown_name(args.file)
+    path = Path(args.file)
+    if not path.is_file():
+        raise UserDataError(f"{name}: file not found")
+    limit = load_parameters().limit("max_upload_bytes")
+    if path.stat().st_size > limit:
+        raise UserDataError(f"{name}: the file is larger than {limit / 1e6:,.0f} MB")
+    purpose = "liveable_streets" if args.scheme else "overlay"
+    version, notes = save_geometry(path.read_bytes(), path.name, args.title, purpose, args.scheme, args.author,
+                                   args.replace)
+    for note in notes:
+        print(f"Note: {note}")
+    where = (f"the Liveable Streets overlay draws it for {shown(args.scheme, 60)}" if args.scheme else
+             "choose 'Your uploaded areas' or 'Your uploaded points' among a map's overlays")
+    print(f"Saved {shown(args.title, 60)} (version {version}): {where}.")
     return 0
 
 
@@ -116,4 +147,4 @@ def user_data(args) -> int:
     return 0
 
 
-__all__ = ["add_arguments", "add_indicator", "user_data"]
+__all__ = ["add_arguments", "add_geometry", "add_indicator", "s106", "user_data"]
