@@ -10,11 +10,11 @@ from webapp import ui
 st.set_page_config(page_title="thmaps · Tower Hamlets health needs", layout="wide")
 ui.serve_leaflet()
 PAGES = [
-    st.Page("pages/1_Borough_map.py", title="Borough map", default=True),
-    st.Page("pages/2_My_locality.py", title="My locality", url_path="my-locality"),
-    st.Page("pages/3_Export.py", title="Print and export", url_path="export"),
-    st.Page("pages/4_Data_and_sources.py", title="Data and sources", url_path="data-and-sources"),
-    st.Page("pages/5_Development_impact.py", title="Development impact", url_path="development-impact"),
-    st.Page("pages/6_Your_data.py", title="Your data", url_path="your-data"),
+    st.Page("app_pages/1_Borough_map.py", title="Borough map", default=True),
+    st.Page("app_pages/2_My_locality.py", title="My locality", url_path="my-locality"),
+    st.Page("app_pages/3_Export.py", title="Print and export", url_path="export"),
+    st.Page("app_pages/4_Data_and_sources.py", title="Data and sources", url_path="data-and-sources"),
+    st.Page("app_pages/5_Development_impact.py", title="Development impact", url_path="development-impact"),
+    st.Page("app_pages/6_Your_data.py", title="Your data", url_path="your-data"),
 ]
 st.navigation(PAGES).run()

@@ -22,7 +22,7 @@ from _bench import print_table
 from thmaps import maps, settings, builder
 from thmaps.maps import web
 
-MAP_PAGE = str(ROOT / "pages" / "1_Borough_map.py")
+MAP_PAGE = str(ROOT / "app_pages" / "1_Borough_map.py")
 
 
 def median(values):

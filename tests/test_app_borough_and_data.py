@@ -13,8 +13,8 @@ from thmaps.indicators import CATALOGUE
 from thmaps.maps import web
 
 ROOT = Path(__file__).resolve().parent.parent
-MAP_PAGE = str(ROOT / "pages" / "1_Borough_map.py")
-DATA_PAGE = str(ROOT / "pages" / "4_Data_and_sources.py")
+MAP_PAGE = str(ROOT / "app_pages" / "1_Borough_map.py")
+DATA_PAGE = str(ROOT / "app_pages" / "4_Data_and_sources.py")
 
 
 def run(page: str) -> AppTest:

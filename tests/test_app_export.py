@@ -5,7 +5,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "3_Export.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "3_Export.py")
 
 
 def _labels(at):

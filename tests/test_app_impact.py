@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from thmaps.impact import assess_site
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "5_Development_impact.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "5_Development_impact.py")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from thmaps import geo
 from thmaps import maps, profile, settings
 from thmaps.maps import web
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "2_My_locality.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "2_My_locality.py")
 
 
 def run_page(locality: str | None = None) -> AppTest:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "6_Your_data.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "6_Your_data.py")
 
 
 def test_page_runs_without_exception():

@@ -24,11 +24,8 @@ def open_page(pg, url: str) -> None:
     pg.goto(url + "/development-impact")
     pg.wait_for_selector("[data-testid='stMain'] h1", timeout=90_000)
     settle(pg, 2500)
-    # Streamlit shows a "Page not found" notice on the first load of a deep link (every page of the app does);
-    # it goes with Escape.
-    if pg.get_by_text("Page not found").count():
-        pg.keyboard.press("Escape")
-        pg.wait_for_timeout(300)
+    # A deep link opens its page directly (no "Page not found" notice: the pages live in app_pages/).
+    assert pg.get_by_text("Page not found").count() == 0
 
 
 def metric(pg, label: str) -> str:

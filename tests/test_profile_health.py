@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from thmaps import profile
 from thmaps.indicators.intervals import wilson_interval
 
-ROOT_PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "2_My_locality.py")
+ROOT_PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "2_My_locality.py")
 
 
 def test_ward_health_rows_intervals_and_verdicts():

@@ -180,7 +180,7 @@ def test_store_from_an_older_thmaps_asks_for_a_rebuild(tmp_path, monkeypatch):
         store.check_format(old)
     # The app says so instead of failing on a missing column.
     monkeypatch.setenv(settings.STORE_ENV, str(old))
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "1_Borough_map.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app_pages" / "1_Borough_map.py"), default_timeout=60).run()
     assert not at.exception
     assert [e.value for e in at.error] == [str(errors.StoreOutdatedError(
         f"The store at {old} has format 1; this version of thmaps reads format {settings.STORE_FORMAT}. "

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {name: str(ROOT / "pages" / f) for name, f in (("map", "1_Borough_map.py"), ("locality", "2_My_locality.py"),
+PAGES = {name: str(ROOT / "app_pages" / f) for name, f in (("map", "1_Borough_map.py"), ("locality", "2_My_locality.py"),
                                                       ("export", "3_Export.py"))}
 
 

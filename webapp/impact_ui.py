@@ -1,6 +1,6 @@
 """Streamlit glue of the Development impact page: the map-click listener, cached runs and section display.
 
-The library (:mod:`thmaps.impact`) never imports this module; only ``pages/5_Development_impact.py`` does.
+The library (:mod:`thmaps.impact`) never imports this module; only ``app_pages/5_Development_impact.py`` does.
 """
 from __future__ import annotations
 

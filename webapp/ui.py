@@ -1,6 +1,6 @@
 """Streamlit glue shared by the pages: cached loaders, the map iframe, plain-language errors.
 
-The library never imports this module; only ``app.py`` and ``pages/`` do.
+The library never imports this module; only ``app.py`` and ``app_pages/`` do.
 """
 from __future__ import annotations
 
