@@ -56,11 +56,13 @@ with st.sidebar:
 
 if indicator_id in BOROUGH_ONLY:
     ind = CATALOGUE[indicator_id]
-    st.title(ind.title)
-    st.warning(f"**{ind.title}** is published for the borough as a whole only, so it cannot be mapped by LSOA, "
-               f"ward or locality. {ind.method} The borough's latest figure against London and England is below.")
+    st.title(escape_markdown(ind.title))
+    st.warning(f"**{escape_markdown(ind.title)}** is published for the borough as a whole only, so it cannot be "
+               f"mapped by LSOA, ward or locality. {escape_markdown(ind.method)} The borough's latest figure against "
+               "London and England is below.")
     ui.show_table(borough_only_table([indicator_id]), wrap=True)
-    st.caption("  \n".join(dict.fromkeys(get_source(s).attribution for s in ind.source_ids)))
+    st.caption("  \n".join(escape_markdown(line)
+                           for line in dict.fromkeys(get_source(s).attribution for s in ind.source_ids)))
     prepared = None
 else:
     try:

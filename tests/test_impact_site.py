@@ -154,7 +154,7 @@ BOWTIE = Polygon([(538450, 181120), (538600, 181260), (538600, 181120), (538450,
     (lambda t: geojson_bytes(box(338450, 381120, 338600, 381260), "EPSG:27700"), "leeds.geojson", "km outside"),
     (lambda t: geojson_bytes(box(0, 0, 30000, 30000), "EPSG:27700"), "huge.geojson", "not plausible"),
     (lambda t: geojson_bytes(RED_LINE, "EPSG:27700").replace(b"27700", b"3857"), "mercator.geojson",
-     "the boundary is not in London, so the CRS is probably wrong. The coordinates look like British National Grid"),
+     "the red-line boundary is not in London, so the CRS is probably wrong. The coordinates look like British National Grid"),
     (lambda t: geojson_bytes(box(520000, 170000, 560000, 200000), "EPSG:27700"), "big.geojson", "not plausible"),
     # Declares WGS84 (by saying nothing) but holds British National Grid metres: the wrong CRS.
     (lambda t: json.dumps(json.loads(geojson_bytes(RED_LINE, "EPSG:27700")) | {"crs": None}).replace(

@@ -1,6 +1,7 @@
 """Geometry uploads: CRS, repair said, refusals with reasons, and replacing a Liveable Streets approximation."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -43,6 +44,26 @@ def test_bowtie_is_repaired_and_said_so():
 def test_refusals(data, name, words):
     with pytest.raises(UploadError, match=words):
         check_geometry(data, name)
+
+
+@pytest.mark.parametrize("purpose, noun", [("overlay", "an overlay"), ("liveable_streets", "a scheme boundary")])
+def test_messages_name_what_was_uploaded(monkeypatch, purpose, noun):
+    """The reader is shared with the impact page's red-line boundaries: its messages say what this upload is."""
+    from thmaps.impact import upload
+
+    area = "Bow" if purpose == "liveable_streets" else None
+    wrong_crs = _geojson([[[500.0, 95.0], [501, 95], [501, 96], [500, 95]]])
+    with pytest.raises(UploadError) as caught:
+        save_geometry(wrong_crs, "range.geojson", "Range", purpose, area)
+    assert f"the {noun.split(' ', 1)[1]} is not in London" in str(caught.value)
+    params = upload.load_parameters()
+    small = dataclasses.replace(params, limits={**params.limits, "max_upload_bytes": 100})
+    monkeypatch.setattr(upload, "load_parameters", lambda: small)
+    with pytest.raises(UploadError) as caught:
+        save_geometry(_geojson(SQUARE), "square.geojson", "Square", purpose, area)
+    assert str(caught.value).startswith("square.geojson: the file is") and str(caught.value).endswith(f"MB for {noun}")
+    for words in ("site", "red line", "red-line"):
+        assert words not in str(caught.value)
 
 
 def test_zip_whose_paths_leave_its_folder():

@@ -79,6 +79,19 @@ def test_partial_coverage_is_not_summed_up(user_file):
     assert set(store.load_layer("indicators").query("indicator_id == 'user_some_oas'")["level"]) == {"oa21"}
 
 
+def test_periods_from_the_file_are_short_printable_text(user_file):
+    """A period column's cell becomes a period on every page: over 20 characters or unprintable, the row is refused."""
+    people = store.load_layer("indicators").query("indicator_id == 'population' and level == 'ward' and "
+                                                  "period == '2020'").set_index("area_code")["value"]
+    codes = list(people.index[:3])
+    periods = ["<script>alert(1)</script>", "2020\x1b[31m", "  2020 \t"]
+    body = "ward code,value,period\n" + "".join(f"{c},{people[c]:.0f},{p}\n" for c, p in zip(codes, periods))
+    preview = preview_indicator(body.encode(), "p.csv", IndicatorSpec("Periods", "people", "count"))
+    assert list(preview.used["period"]) == ["2020"]
+    assert list(preview.rejected["row"]) == [2, 3]
+    assert all(r.startswith("period longer than 20 characters or not printable") for r in preview.rejected["reason"])
+
+
 def test_list_export_remove_undo(user_file, tmp_path):
     save_indicator(preview_indicator(b"ward,value\nWeavers,3\n", "one.csv", IndicatorSpec("One", "", "count")))
     assert list(list_user_data()["key"]) == ["user_one"]

@@ -68,7 +68,9 @@ def _cmd_indicators(args) -> int:
     from .indicators import CATALOGUE
 
     for ind in CATALOGUE.values():
-        print(f"{ind.id:26s} {ind.unit:9s} {ind.aggregation:14s} {','.join(ind.levels):32s} {ind.title}")
+        # Uploaded indicators' titles and units come from users: echoed as printable text only.
+        print(f"{ind.id:26s} {_shown(ind.unit, 20):9s} {ind.aggregation:14s} {','.join(ind.levels):32s} "
+              f"{_shown(ind.title, 200)}")
     return 0
 
 

@@ -1,10 +1,15 @@
-r"""Text from data made safe wherever it becomes HTML, a script or Markdown.
+r"""Text from data made safe wherever it becomes HTML, a script, Markdown or a spreadsheet cell.
 
-Every name, note or title read from a file can hold markup. These three functions are the only
+Every name, note or title read from a file can hold markup. These functions are the only
 way thmaps puts such text into a page: :func:`escape_html` for HTML (including text that folium
 places in JavaScript template literals, and that branca compiles again as a Jinja template),
 :func:`script_json` for values written into a ``<script>``, and :func:`escape_markdown` for
-Streamlit captions and Markdown.
+Streamlit captions and Markdown. :func:`spreadsheet_text` (and :func:`spreadsheet_frame`) keep a
+CSV cell from being read as a formula when the file is opened in a spreadsheet.
+
+Printed pages need no escaping: matplotlib draws every text object with ``parse_math=False``
+(:func:`thmaps.maps.printing.text.put_text`, and ``text.parse_math`` is off in the print settings), so
+``$x$`` is printed as typed, not as mathtext.
 
 Examples
 --------
@@ -14,6 +19,8 @@ Examples
 '&#123;&#123; 7*7 &#125;&#125;'
 >>> print(escape_markdown("[link](http://x) *bold* $x$: ok"))
 \[link\](http\://x) \*bold\* \$x\$: ok
+>>> spreadsheet_text("=HYPERLINK(\"http://x\")"), spreadsheet_text("-12.5"), spreadsheet_text("Bow")
+('\'=HYPERLINK("http://x")', '-12.5', 'Bow')
 """
 from __future__ import annotations
 
@@ -74,3 +81,33 @@ def escape_markdown(value) -> str:
     text = " ".join(str(value).split())
     text = _MARKDOWN.sub(r"\\\1", text)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+#: What a spreadsheet may take for the start of a formula in a CSV cell (OWASP's list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """Text from data as a CSV cell that a spreadsheet shows as typed, not as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe
+    (the usual neutralisation: Excel and LibreOffice then show the cell as text), unless it is a plain
+    number such as ``-12.5``. Anything that is not text is returned unchanged.
+    """
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
+
+
+def spreadsheet_frame(frame):
+    """A copy of a DataFrame whose text cells (and column names) went through :func:`spreadsheet_text`."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype).startswith(("string", "str")):
+            out[column] = out[column].map(spreadsheet_text)
+    out.columns = [spreadsheet_text(c) for c in out.columns]
+    return out

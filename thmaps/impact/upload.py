@@ -1,4 +1,5 @@
-"""Red-line boundaries from files: GeoJSON, GeoPackage or a zipped shapefile, in any declared CRS.
+"""Users' vector files (red-line boundaries, overlays, scheme boundaries): GeoJSON, GeoPackage or a zipped
+shapefile, in any declared CRS.
 
 The file's content decides what it is, and must agree with its name: a ``.gpkg`` that is not a
 GeoPackage, a ``.zip`` that is not a zip archive, or a ``.geojson`` that is not JSON is refused.
@@ -8,7 +9,8 @@ ours, into a temporary folder.
 
 The CRS must be declared: a GeoPackage or shapefile without one (no ``.prj``) is refused; a GeoJSON
 without a ``crs`` member is WGS84 longitude/latitude, as RFC 7946 says. A declared CRS that puts the
-polygon far from London is reported as probably wrong, naming the CRS the coordinates look like.
+features far from London is reported as probably wrong, naming the CRS the coordinates look like.
+Messages name the file and what it was uploaded as (``what``: "red-line boundary", "overlay"...).
 """
 from __future__ import annotations
 
@@ -58,18 +60,19 @@ def site_from_upload(data: bytes, filename: str, parameters: Parameters | None =
         If the polygon is invalid, implausibly large or far outside the borough.
     """
     params = parameters or load_parameters()
-    frame, name, assumed = read_vector(data, filename, params)
+    frame, name, assumed = read_vector(data, filename, params, what="red-line boundary")
     geometry, warnings = _polygons(frame, name, params)
     if assumed:
         warnings = (assumed,) + warnings
     return site_from_geometry(geometry, "boundary file", name, params, warnings, str(frame.crs.to_string()))
 
 
-def read_vector(data: bytes, filename: str, parameters: Parameters | None = None
+def read_vector(data: bytes, filename: str, parameters: Parameters | None = None, what: str = "geometry file"
                 ) -> tuple[gpd.GeoDataFrame, str, str]:
     """A user's vector file (GeoJSON, GeoPackage of one layer, zipped shapefile) in EPSG:27700.
 
     The one reader of users' vector files (red-line boundaries, overlays, replacement boundaries).
+    ``what`` is what the file was uploaded as, a noun ("red-line boundary", "overlay"), named in the messages.
 
     Returns
     -------
@@ -91,10 +94,15 @@ def read_vector(data: bytes, filename: str, parameters: Parameters | None = None
         raise UploadError(f"{name}: the file is empty")
     if len(data) > params.limit("max_upload_bytes"):
         raise UploadError(f"{name}: the file is {len(data) / 1e6:,.1f} MB; the limit is "
-                          f"{params.limit('max_upload_bytes') / 1e6:,.0f} MB for a site boundary")
+                          f"{params.limit('max_upload_bytes') / 1e6:,.0f} MB for {_a(what)}")
     _check_content(data, kind, name)
     frame, assumed = {"geojson": _read_geojson, "gpkg": _read_gpkg, "zip": _read_zip}[kind](data, name, params)
-    return frame, name, assumed
+    return _reprojected(frame, name, what), name, assumed
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article ("a red-line boundary", "an overlay")."""
+    return f"{'an' if noun[:1].lower() in 'aeio' else 'a'} {noun}"
 
 
 def _shown_name(filename) -> str:
@@ -145,7 +153,7 @@ def _read_geojson(data: bytes, name: str, params) -> tuple[gpd.GeoDataFrame, str
         assumed = f"{name} declares no CRS: read as WGS84 longitude/latitude (EPSG:4326), as the GeoJSON standard says."
     elif frame.crs is None:
         raise UploadError(f"{name}: the file's 'crs' member names no CRS that can be used")
-    return _reprojected(frame, name), assumed
+    return frame, assumed
 
 
 def _read_gpkg(data: bytes, name: str, params) -> tuple[gpd.GeoDataFrame, str]:
@@ -160,10 +168,10 @@ def _read_gpkg(data: bytes, name: str, params) -> tuple[gpd.GeoDataFrame, str]:
             raise UploadError(f"{name}: the GeoPackage holds no layer with geometry")
         if len(layers) > 1:
             raise UploadError(f"{name}: the GeoPackage holds {len(layers)} layers with geometry "
-                              f"({', '.join(str(l[0]) for l in layers[:5])}); upload one holding only the red line")
+                              f"({', '.join(str(l[0]) for l in layers[:5])}); upload a GeoPackage of one layer")
         frame = _read(path, name, layer=layers[0][0])
     _require_crs(frame, name, "the GeoPackage layer has no coordinate reference system")
-    return _reprojected(frame, name), ""
+    return frame, ""
 
 
 def _read_zip(data: bytes, name: str, params) -> tuple[gpd.GeoDataFrame, str]:
@@ -180,7 +188,9 @@ def _read_zip(data: bytes, name: str, params) -> tuple[gpd.GeoDataFrame, str]:
             raise UploadError(f"{name}: the archive holds an unsafe path ({info.filename[:60]!r}); it was not opened")
         total += info.file_size
         if total > params.limit("max_unzipped_bytes") or len(members) > 200:
-            raise UploadError(f"{name}: the archive unpacks to more than a site boundary needs; it was not opened")
+            raise UploadError(f"{name}: the archive unpacks to more than "
+                              f"{params.limit('max_unzipped_bytes') / 1e6:,.0f} MB or holds over 200 files; "
+                              "it was not opened")
         suffix = path.suffix.lower()
         if not info.is_dir() and suffix in SHAPEFILE_PARTS and not path.name.startswith("."):
             shapefiles.setdefault(str(path.with_suffix("")).lower(), {})[suffix] = info
@@ -188,7 +198,7 @@ def _read_zip(data: bytes, name: str, params) -> tuple[gpd.GeoDataFrame, str]:
     if not found:
         raise UploadError(f"{name}: the zip archive holds no shapefile (.shp)")
     if len(found) > 1:
-        raise UploadError(f"{name}: the zip archive holds {len(found)} shapefiles; upload one holding only the red line")
+        raise UploadError(f"{name}: the zip archive holds {len(found)} shapefiles; upload a zip holding one")
     parts = next(iter(found.values()))
     missing = [s for s in (".shx", ".dbf") if s not in parts]
     if missing:
@@ -202,7 +212,7 @@ def _read_zip(data: bytes, name: str, params) -> tuple[gpd.GeoDataFrame, str]:
             (Path(tmp) / f"boundary{suffix}").write_bytes(archive.read(info))
         frame = _read(Path(tmp) / "boundary.shp", name)
     _require_crs(frame, name, "the shapefile's .prj names no coordinate reference system that can be used")
-    return _reprojected(frame, name), ""
+    return frame, ""
 
 
 def _require_crs(frame: gpd.GeoDataFrame, name: str, message: str) -> None:
@@ -210,7 +220,7 @@ def _require_crs(frame: gpd.GeoDataFrame, name: str, message: str) -> None:
         raise UploadError(f"{name}: {message}; set it in your GIS (British National Grid is EPSG:27700)")
 
 
-def _reprojected(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
+def _reprojected(frame: gpd.GeoDataFrame, name: str, what: str) -> gpd.GeoDataFrame:
     """The frame in EPSG:27700, refused if the declared CRS puts it far from London."""
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     if frame.empty:
@@ -232,7 +242,7 @@ def _reprojected(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
         if looks and frame.crs.equals(looks[0]):
             return bng  # the CRS fits the numbers: the place itself is far away (the site check says how far)
         hint = f" The coordinates look like {looks[1]} ({looks[0]})." if looks else ""
-        raise UploadError(f"{name}: in its declared CRS ({declared[:60]}) the boundary is not in London, so the CRS "
+        raise UploadError(f"{name}: in its declared CRS ({declared[:60]}) the {what} is not in London, so the CRS "
                           f"is probably wrong.{hint} Fix the CRS in your GIS and upload it again.")
     return bng
 

@@ -26,6 +26,7 @@ import pyogrio
 from .. import settings
 from ..indicators.catalogue import LEVEL_LABELS, get as get_indicator
 from ..overlays import OVERLAYS
+from ..safetext import spreadsheet_frame
 from .description import SCHEMES
 from .prepare import PreparedMap
 from .printing.page import file_stem
@@ -89,8 +90,12 @@ def data_frame(prepared: PreparedMap) -> gpd.GeoDataFrame:
 
 
 def to_csv(prepared: PreparedMap) -> bytes:
-    """CSV (no geometry), UTF-8 with BOM, attribution in columns on every row."""
-    frame = pd.DataFrame(data_frame(prepared).drop(columns="geometry"))
+    """CSV (no geometry), UTF-8 with BOM, attribution in columns on every row.
+
+    Text a spreadsheet would take for a formula (an uploaded title starting with ``=``...) is written with
+    a leading apostrophe (:func:`thmaps.safetext.spreadsheet_text`).
+    """
+    frame = spreadsheet_frame(pd.DataFrame(data_frame(prepared).drop(columns="geometry")))
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 

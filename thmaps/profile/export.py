@@ -6,6 +6,7 @@ import io as _io
 
 from ..geo.places import LOCALITY_NOTE
 from ..indicators.compare import COMPARISON_NOTE
+from ..safetext import spreadsheet_frame
 from ..sources.registry import attribution_lines, get as get_source
 from .tables import KEY_INDICATORS, key_indicators, source_ids_for
 
@@ -51,5 +52,5 @@ def locality_table_csv(locality: str) -> bytes:
     buffer = _io.StringIO()
     for line in lines:
         buffer.write("# " + line.replace("\n", " ") + "\n")
-    table.to_csv(buffer, index=False, lineterminator="\n")
+    spreadsheet_frame(table).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8")

@@ -31,8 +31,10 @@ MAX_FEATURES = 500
 MAX_VERTICES = 200_000
 
 
-def check_geometry(data: bytes, filename: str) -> tuple[gpd.GeoDataFrame, list[str]]:
+def check_geometry(data: bytes, filename: str, what: str = "geometry file") -> tuple[gpd.GeoDataFrame, list[str]]:
     """Read and check a user's vector file; the features (EPSG:27700, valid) and what was done to them.
+
+    ``what`` is what the file is uploaded as ("overlay", "scheme boundary"), named in the messages.
 
     Raises
     ------
@@ -40,7 +42,7 @@ def check_geometry(data: bytes, filename: str) -> tuple[gpd.GeoDataFrame, list[s
         If the file cannot be read, is unsafe, has a wrong CRS, too many features or vertices, lies outside
         Greater London, or holds a polygon that cannot be repaired.
     """
-    frame, name, assumed = read_vector(data, filename)
+    frame, name, assumed = read_vector(data, filename, what=what)
     notes = [assumed] if assumed else []
     if len(frame) > MAX_FEATURES:
         raise UploadError(f"{name}: the file holds {len(frame):,} features; at most {MAX_FEATURES:,}")
@@ -90,7 +92,7 @@ def save_geometry(data: bytes, filename: str, title: str, purpose: str = "overla
         areas = set(store.load_layer("liveable_streets", store_)["area"])
         if area not in areas:
             raise UserDataError(f"unknown Liveable Streets area {shown(area)}; areas: {', '.join(sorted(areas))}")
-    frame, notes = check_geometry(data, filename)
+    frame, notes = check_geometry(data, filename, "scheme boundary" if purpose == "liveable_streets" else "overlay")
     if purpose == "liveable_streets" and not frame.geom_type.isin(["Polygon", "MultiPolygon"]).all():
         raise UploadError(f"{shown(filename, 60)[1:-1]}: a scheme boundary must be polygons, "
                           f"not {', '.join(sorted(set(frame.geom_type.str.lower())))}")

@@ -29,7 +29,7 @@ KIND = "indicator"
 MEASURES = {"count": "a count (summed over areas)", "share": "a share in per cent (numerator / denominator)",
             "rate": "a rate per so many people (numerator / denominator)"}
 RATE_BASES = (1, 10, 100, 1_000, 10_000, 100_000, 1_000_000)
-MAX_TITLE, MAX_UNIT = 120, 20
+MAX_TITLE, MAX_UNIT, MAX_PERIOD = 120, 20, 20
 #: Column names recognised without being stated (compared lower-case, spaces collapsed).
 GUESSES = {
     "code": ("area code", "area_code", "code", "areacode", "geography code", "oa21cd", "oa code", "lsoa11cd",
@@ -81,8 +81,8 @@ class IndicatorSpec:
         if self.level is not None and self.level not in UPLOAD_LEVELS:
             raise UserDataError(f"unknown level {shown(self.level)}; levels: {', '.join(UPLOAD_LEVELS)}")
         period = None if self.period in (None, "") else " ".join(str(self.period).split())
-        if period is not None and (len(period) > 20 or not period.isprintable()):
-            raise UserDataError(f"the period must be at most 20 printable characters, not {shown(period)}")
+        if period is not None and (len(period) > MAX_PERIOD or not period.isprintable()):
+            raise UserDataError(f"the period must be at most {MAX_PERIOD} printable characters, not {shown(period)}")
         columns = {k: str(v) for k, v in (self.columns or {}).items() if v not in (None, "")}
         unknown = sorted(set(columns) - set(GUESSES))
         if unknown:
@@ -169,9 +169,11 @@ def preview_indicator(data: bytes, filename: str, spec: IndicatorSpec, store_=No
         numbers = {}
         if reason is None:
             numbers, reason = _numbers(row, columns, spec)
-        period = str(row[columns["period"]]).strip() if "period" in columns else spec.period
+        period = " ".join(str(row[columns["period"]]).split()) if "period" in columns else spec.period
         if reason is None and not period:
             reason = "no period"
+        if reason is None and (len(period) > MAX_PERIOD or not period.isprintable()):
+            reason = f"period longer than {MAX_PERIOD} characters or not printable ({shown(period, 20)})"
         if reason is None:
             key = (hit[0], hit[1], period)
             if key in seen:

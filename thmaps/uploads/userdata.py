@@ -13,6 +13,7 @@ import pandas as pd
 from .. import store
 from .._util import atomic_path
 from ..errors import UserDataError
+from ..safetext import spreadsheet_frame
 from ..sources.registry import Source
 from .tables import shown
 
@@ -70,7 +71,7 @@ def export_user_data(kind: str, key: str, target: Path, store_=None) -> Path:
             frame = pd.DataFrame(found.data.get("rows", []), columns=["level", "area_code", "period", "value",
                                                                       "numerator", "denominator"])
             frame.insert(0, "indicator", found.data.get("title", key))
-            frame.to_csv(tmp, index=False)
+            spreadsheet_frame(frame).to_csv(tmp, index=False)
         else:
             tmp.write_text(json.dumps({"kind": kind, "key": key, "version": found.version,
                                        "saved_at": found.saved_at, "saved_by": found.saved_by, "data": found.data},

@@ -20,6 +20,9 @@ RC = {
     # Lines are wrapped by measuring the unhinted glyph outlines; hinted raster text is wider at some
     # resolutions (at 150 dpi the footer ran 1.5% past the page edge), so PNGs are drawn unhinted too.
     "text.hinting": "no_hinting",
+    # Text from data is drawn as typed: "$x$" in an uploaded title is not mathtext (put_text says so per
+    # text object too; this covers any other text drawn under these settings).
+    "text.parse_math": False,
 }
 _TEXT_TO_PATH = TextToPath()
 
