@@ -211,7 +211,7 @@ def _markdown_texts(at) -> list[str]:
 def _page(name: str, params: dict):
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=240)
+    at = AppTest.from_file(str(ROOT / "app_pages" / name), default_timeout=240)
     at.query_params.update(params)
     at.run()
     assert not at.exception, at.exception
