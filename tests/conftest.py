@@ -139,3 +139,83 @@ def backend(request, built_store, tmp_path):
     from thmaps.store.postgis import PostGISStore
 
     return PostGISStore(request.getfixturevalue("postgis_store"), user_schema=f"user_{uuid.uuid4().hex[:10]}")
+
+
+class UserStore:
+    """The user-data store a test runs on (fixture ``user_store``): ``kind`` is "geopackage" or "postgis"."""
+
+    def __init__(self, kind: str, store_file: Path, monkeypatch, user_file: Path | None = None,
+                 url: str | None = None):
+        self.kind, self.store_file, self.user_file, self.url = kind, store_file, user_file, url
+        self.monkeypatch, self.schemas = monkeypatch, []
+        self.move()
+
+    def move(self) -> None:
+        """Point the library at fresh, empty user data on the same backend: a new file, or a new schema."""
+        if self.kind == "geopackage":
+            self.user_file = self.user_file.with_name(f"user_{uuid.uuid4().hex[:6]}.sqlite")
+            self.monkeypatch.setenv(settings.USER_DATA_ENV, str(self.user_file))
+            return
+        self.schema = f"user_{uuid.uuid4().hex[:10]}"
+        self.schemas.append(self.schema)
+        self.monkeypatch.setattr(settings, "POSTGIS_USER_SCHEMA", self.schema)
+        assert not self.schema_exists()
+
+    def drop(self) -> None:
+        """Drop the PostGIS user-data schemas made for the test."""
+        import psycopg
+        from psycopg import sql
+
+        if self.schemas:
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                for schema in self.schemas:
+                    conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+    def snapshot(self) -> dict:
+        """Everything a failed upload must leave unchanged: on GeoPackage the bytes of the store and user-data
+        files; on PostGIS every row of the user schema's tables, and the store and user-data versions."""
+        from thmaps import store
+
+        if self.kind == "geopackage":
+            files = [self.store_file, self.user_file, self.user_file.with_name(self.user_file.name + "-wal")]
+            return {p: p.read_bytes() for p in files if p.exists()}
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.url) as conn:  # each row as PostgreSQL's text of it: the JSON as saved
+            tables = {table: conn.execute(sql.SQL("SELECT t::text FROM {} t ORDER BY {}").format(
+                sql.Identifier(self.schema, table), sql.SQL(order))).fetchall()
+                for table, order in (("records", "kind, key"), ("history", "seq"), ("state", "id"))}
+        return {"tables": tables, "version": store.version(), "user_version": store.user_version()}
+
+    def schema_exists(self) -> bool:
+        """On PostGIS, whether the user-data schema has been made."""
+        return _schema_exists(self.url, self.schema)
+
+
+def _schema_exists(url: str, schema: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone())
+
+
+@pytest.fixture(params=["geopackage", "postgis"])
+def user_store(request, built_store, tmp_path, monkeypatch):
+    """The library's store selected through the environment, as the app and the CLI select it, on each backend
+    in turn, with empty user data of this test's own: on GeoPackage the session's built store and a fresh
+    user-data file (``THMAPS_USER_DATA``); on PostGIS the session's PostGIS store (``THMAPS_DATABASE_URL``) and a
+    fresh user-data schema (:data:`thmaps.settings.POSTGIS_USER_SCHEMA`), made on first use and dropped after."""
+    from thmaps import store
+
+    if request.param == "geopackage":
+        yield UserStore("geopackage", built_store, monkeypatch, user_file=tmp_path / "user.sqlite")
+        return
+    url = request.getfixturevalue("postgis_store")
+    monkeypatch.setenv(settings.DATABASE_URL_ENV, url)
+    found = UserStore("postgis", built_store, monkeypatch, url=url)
+    assert store.backend().user_location().endswith(f"(schema {found.schema})")
+    try:
+        yield found
+    finally:
+        found.drop()

@@ -108,18 +108,17 @@ def test_bad_statements_refused(spec, words):
         preview_indicator(b"lsoa11cd,value\nE01004197,1\n", "ok.csv", spec)
 
 
-def _snapshot(paths):
-    return {p: p.read_bytes() for p in paths if p.exists()}
-
-
-def test_failed_upload_changes_nothing(built_store, tmp_path, monkeypatch):
-    from thmaps import settings
-
-    monkeypatch.setenv(settings.USER_DATA_ENV, str(tmp_path / "user.sqlite"))
+def test_failed_upload_changes_nothing(user_store):
+    """Byte for byte on GeoPackage (store and user-data files); on PostGIS every user-data row (records, history,
+    the write counter) and the store and user-data versions."""
     good = preview_indicator(b"ward,value\nWeavers,3\n", "first.csv", IndicatorSpec("Kept", "people", "count"))
+    if user_store.kind == "postgis":
+        assert not user_store.schema_exists()  # the user-data schema is made on first use
     save_indicator(good)
-    files = [built_store, tmp_path / "user.sqlite", tmp_path / "user.sqlite-wal"]
-    before = _snapshot(files)
+    if user_store.kind == "postgis":
+        assert user_store.schema_exists()
+    before = user_store.snapshot()
+    assert store.user_version() == 1
     for name in CASES:
         with pytest.raises(ThmapsError):
             save_indicator(preview_indicator((CORPUS / name).read_bytes(), name, COUNT))
@@ -129,5 +128,5 @@ def test_failed_upload_changes_nothing(built_store, tmp_path, monkeypatch):
         save_indicator(nothing)
     with pytest.raises(UserDataError, match="exists"):
         save_indicator(good)  # the same title again without replace
-    assert _snapshot(files) == before
+    assert user_store.snapshot() == before
     assert [r.key for r in store.records("indicator")] == ["user_kept"]

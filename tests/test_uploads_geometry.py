@@ -1,4 +1,5 @@
-"""Geometry uploads: CRS, repair said, refusals with reasons, and replacing a Liveable Streets approximation."""
+"""Geometry uploads: CRS, repair said, refusals with reasons, and replacing a Liveable Streets approximation
+(on both store backends, fixture ``user_store``; the checks, which write nothing, on the GeoPackage only)."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,14 +11,9 @@ import pytest
 import shapely
 from hypothesis import given, settings as hsettings, strategies as st
 
-from thmaps import settings, store
+from thmaps import store
 from thmaps.errors import ThmapsError, UploadError
 from thmaps.uploads.geometry import check_geometry, save_geometry
-
-
-@pytest.fixture(autouse=True)
-def user_file(tmp_path, monkeypatch):
-    monkeypatch.setenv(settings.USER_DATA_ENV, str(tmp_path / "user.sqlite"))
 
 
 def _geojson(coords, kind="Polygon") -> bytes:
@@ -86,7 +82,7 @@ def test_million_vertex_polygon_refused(n, words):
         check_geometry(data, "huge.geojson")
 
 
-def test_replace_liveable_streets_approximation():
+def test_replace_liveable_streets_approximation(user_store):
     before = store.load_layer("liveable_streets").set_index("area")
     version, notes = save_geometry(_geojson(SQUARE), "bow <b>real</b>.geojson", "Bow real boundary",
                                    "liveable_streets", "Bow")

@@ -1,5 +1,6 @@
 """Uploaded indicators: levels, aggregation like the built-in ones, the catalogue and sources, the CLI,
-and property-based tests of the table and row validators."""
+and property-based tests of the table and row validators. Whatever saves runs on both store backends
+(fixture ``user_store``); the validators, which write nothing, on the GeoPackage only."""
 from __future__ import annotations
 
 import math
@@ -7,7 +8,7 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from thmaps import cli, settings, store
+from thmaps import cli, store
 from thmaps.errors import ThmapsError
 from thmaps.indicators import CATALOGUE, get
 from thmaps.sources.registry import get as get_source
@@ -15,18 +16,11 @@ from thmaps.uploads import IndicatorSpec, preview_indicator, save_indicator
 from thmaps.uploads.userdata import export_user_data, list_user_data, remove_user_data, undo
 
 
-@pytest.fixture()
-def user_file(tmp_path, monkeypatch):
-    path = tmp_path / "user.sqlite"
-    monkeypatch.setenv(settings.USER_DATA_ENV, str(path))
-    return path
-
-
 def _csv(codes, values, header="area code,value,period", period="2022") -> bytes:
     return (header + "\n" + "".join(f"{c},{v},{period}\n" for c, v in zip(codes, values))).encode()
 
 
-def test_lsoa11_count_reaches_every_level_and_keeps_totals(user_file):
+def test_lsoa11_count_reaches_every_level_and_keeps_totals(user_store):
     codes = list(store.load_layer("lsoa11")["code"])
     preview = preview_indicator(_csv(codes, range(len(codes))), "lsoa.csv", IndicatorSpec("LSOA count", "people", "count"))
     assert preview.level == "lsoa11" and preview.rejected.empty
@@ -45,7 +39,7 @@ def test_lsoa11_count_reaches_every_level_and_keeps_totals(user_file):
     assert "user_lsoa_count" not in set(store.load_layer("indicator_catalogue")["id"])
 
 
-def test_ward_share_aggregates_numerators_and_denominators(user_file):
+def test_ward_share_aggregates_numerators_and_denominators(user_store):
     wards = store.load_layer("wards")
     body = "ward name,numerator,denominator\n" + "".join(f"{n},{i + 1},{10 * (i + 1)}\n" for i, n in
                                                          enumerate(wards["name"]))
@@ -57,7 +51,7 @@ def test_ward_share_aggregates_numerators_and_denominators(user_file):
     assert set(mine["level"]) == {"ward", "locality", "borough"}
 
 
-def test_lsoa21_rate_shared_by_residents_and_value_only_stays_at_its_level(user_file):
+def test_lsoa21_rate_shared_by_residents_and_value_only_stays_at_its_level(user_store):
     members = store.load_layer("oa_ward_lookup")
     lsoas = sorted(set(members["lsoa21cd"]))
     body = "lsoa21cd,value,denominator\n" + "".join(f"{c},50,1000\n" for c in lsoas)
@@ -73,13 +67,13 @@ def test_lsoa21_rate_shared_by_residents_and_value_only_stays_at_its_level(user_
     assert set(store.load_layer("indicators").query("indicator_id == 'user_value_only'")["level"]) == {"lsoa21"}
 
 
-def test_partial_coverage_is_not_summed_up(user_file):
+def test_partial_coverage_is_not_summed_up(user_store):
     codes = list(store.load_layer("oa21")["code"])[:50]
     save_indicator(preview_indicator(_csv(codes, [1] * 50), "oa.csv", IndicatorSpec("Some OAs", "", "count")))
     assert set(store.load_layer("indicators").query("indicator_id == 'user_some_oas'")["level"]) == {"oa21"}
 
 
-def test_periods_from_the_file_are_short_printable_text(user_file):
+def test_periods_from_the_file_are_short_printable_text(user_store):
     """A period column's cell becomes a period on every page: over 20 characters or unprintable, the row is refused."""
     people = store.load_layer("indicators").query("indicator_id == 'population' and level == 'ward' and "
                                                   "period == '2020'").set_index("area_code")["value"]
@@ -92,7 +86,7 @@ def test_periods_from_the_file_are_short_printable_text(user_file):
     assert all(r.startswith("period longer than 20 characters or not printable") for r in preview.rejected["reason"])
 
 
-def test_list_export_remove_undo(user_file, tmp_path):
+def test_list_export_remove_undo(user_store, tmp_path):
     save_indicator(preview_indicator(b"ward,value\nWeavers,3\n", "one.csv", IndicatorSpec("One", "", "count")))
     assert list(list_user_data()["key"]) == ["user_one"]
     out = export_user_data("indicator", "user_one", tmp_path / "one.csv")
@@ -106,7 +100,20 @@ def test_list_export_remove_undo(user_file, tmp_path):
     assert [c.action for c in store.history("indicator", "user_one")] == ["create", "delete", "create"]
 
 
-def test_cli_add_indicator_and_user_data(user_file, tmp_path, capsys):
+def test_uploads_follow_the_user_data_location(user_store):
+    """Computed user rows are cached per user data, not per count of changes: another user-data file or schema
+    at the same user version (1) has its own indicators (PostGIS once served the first schema's)."""
+    save_indicator(preview_indicator(b"ward,value\nWeavers,3\n", "one.csv", IndicatorSpec("One", "", "count")))
+    assert "user_one" in CATALOGUE
+    user_store.move()
+    save_indicator(preview_indicator(b"ward,value\nWeavers,4\n", "two.csv", IndicatorSpec("Two", "", "count")))
+    assert store.user_version() == 1
+    assert "user_two" in CATALOGUE and "user_one" not in CATALOGUE
+    assert set(store.load_layer("indicators").query("indicator_id.str.startswith('user_')")["indicator_id"]) \
+        == {"user_two"}
+
+
+def test_cli_add_indicator_and_user_data(user_store, tmp_path, capsys):
     path = tmp_path / "cli.csv"
     path.write_bytes(b"ward,value\nWeavers,3\nNowhere,4\n")
     assert cli.main(["add-indicator", str(path), "--title", "CLI one", "--measure", "count"]) == 0
@@ -152,7 +159,7 @@ def test_random_bytes_never_raise_anything_else(data, name):
         pass
 
 
-def test_fingertips_export_as_downloaded(user_file, source_dir):
+def test_fingertips_export_as_downloaded(user_store, source_dir):
     data = (source_dir / "fingertips" / "fingertips_93759_fuel_poverty_la.csv").read_bytes()
     preview = preview_indicator(data, "fp.csv", IndicatorSpec("Fuel poverty", "%", "share", True))
     assert set(preview.used["level"]) == {"borough", "london", "england"}

@@ -1,17 +1,13 @@
-"""S106/CIL register edits: checked like the sources, applied in one place, kept with history, undone."""
+"""S106/CIL register edits: checked like the sources, applied in one place, kept with history, undone; on
+both store backends (fixture ``user_store``)."""
 from __future__ import annotations
 
 import pytest
 
-from thmaps import cli, settings, store
+from thmaps import cli, store
 from thmaps.errors import ConflictError, UserDataError
 from thmaps.uploads.s106 import save_edit
 from thmaps.uploads.userdata import remove_user_data, undo
-
-
-@pytest.fixture(autouse=True)
-def user_file(tmp_path, monkeypatch):
-    monkeypatch.setenv(settings.USER_DATA_ENV, str(tmp_path / "user.sqlite"))
 
 
 def _projects():
@@ -33,13 +29,13 @@ def _projects():
     ({"project": "A", "source_urls": "javascript:alert(1)"}, "links must start with http"),
     ({"project": "A", "location": "a\x00b"}, "location must be at most"),
 ])
-def test_bad_edits_refused_and_nothing_saved(fields, words):
+def test_bad_edits_refused_and_nothing_saved(fields, words, user_store):
     with pytest.raises(UserDataError, match=words):
         save_edit(fields)
     assert store.records("s106_edit") == [] and store.user_version() == 0
 
 
-def test_correct_add_history_undo():
+def test_correct_add_history_undo(user_store):
     built = _projects()
     name = built["project"].iloc[3]
     v1 = save_edit({"project": name, "total_gbp": "1,200,000", "postcode": "E1 4DG"}, None, "ana")
@@ -66,7 +62,7 @@ def test_correct_add_history_undo():
     assert after.equals(built.set_index("project").loc[name, columns])
 
 
-def test_cli_s106(capsys):
+def test_cli_s106(capsys, user_store):
     assert cli.main(["s106", "CLI clinic", "--total-gbp", "250000", "--wards", "Weavers"]) == 0
     assert "Saved the register edit" in capsys.readouterr().out
     assert cli.main(["s106", "CLI clinic", "--decision-date", "2020-02-30"]) == 2

@@ -65,6 +65,10 @@ CASES = {
                                        lambda f: pd.concat([f, pd.DataFrame([{"area": "Nowhere Green", "phase": "3",
                                                                               "planned_start": "", "status_notes": ""}])]),
                                        "Nowhere Green"),
+    "repeated LAEI zone": ("air/laei_lbth_lsoa11.csv", lambda f: pd.concat([f, f.iloc[[0]]]),
+                           "laei_lbth_lsoa11.csv: zone 'E01004197' appears more than once (1 repeated row(s))"),
+    "LAEI zones without a mean": ("air/laei_lbth_lsoa11.csv", lambda f: f.drop(columns="NO2-2019-mean"),
+                                  "laei_lbth_lsoa11.csv: missing column(s) 'NO2-2019-mean'"),
     "a table with 10,000 columns": (GP, lambda f: pd.concat([f, pd.DataFrame(columns=[f"c{i}" for i in range(10_000)])],
                                                              axis=1), "has 10,017 columns or more"),
 }
@@ -95,6 +99,17 @@ def test_size_limit_applies_inside_the_tube_folder(bundle, monkeypatch):
     monkeypatch.setattr(settings, "MAX_SOURCE_BYTES", big.stat().st_size - 1)
     found = errors_of(bundle)
     assert any("no2_diffusion_tubes/lbth_no2_tubes_2024.csv: file is larger than" in m for m in found), found
+
+
+def test_tube_tables_are_read_a_chunk_at_a_time(monkeypatch):
+    """A tube table is parsed a few thousand rows at a time (a table at the size limit fits in memory): chunks
+    of 7 rows give the same sites and figures as the default."""
+    from thmaps.sources import air
+
+    whole = air.read_no2_tubes()
+    monkeypatch.setattr(air, "TUBE_CHUNK_ROWS", 7)
+    pd.testing.assert_frame_equal(air.read_no2_tubes(), whole)
+    assert len(whole) == 869 and whole.loc[whole["year"] == 2024, "adjustment_note"].str.startswith("estimated").all()
 
 
 def test_build_refuses_and_keeps_the_previous_store(bundle, tmp_path, source_dir):

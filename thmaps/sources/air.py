@@ -1,8 +1,8 @@
 """Air quality: LAEI modelled concentrations, the council's NO2 diffusion tubes and LAQN monitoring sites."""
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 from pathlib import Path
 
@@ -35,17 +35,18 @@ def read_laei_zones(level: str, source_dir: Path | None = None) -> pd.DataFrame:
     """
     source_id, code_column = LAEI_ZONES[level]
     source = get_source(source_id)
-    df = read_csv(source, source_dir)
     columns = [f"{p}-{y}-mean" for p in LAEI_POLLUTANTS for y in LAEI_YEARS]
-    require_columns(df, [code_column] + columns, source.path)
-    long = df.melt(id_vars=code_column, value_vars=columns, var_name="key", value_name="mean")
-    parts = long["key"].str.split("-", expand=True)
-    require_unique(df.assign(_code=df[code_column].astype(str).str.strip()), "_code", source.path, "zone")
+    # Only the columns used (of 76), and the long table built by repeating, not by melting and splitting text:
+    # a file at the size limit took 2.5 GiB read whole and melted (bench/bench_build_memory.py).
+    require_columns(read_csv(source, source_dir, nrows=0), [code_column] + columns, source.path)
+    df = read_csv(source, source_dir, usecols=[code_column] + columns)
+    codes = df[code_column].astype(str).str.strip()
+    require_unique(pd.DataFrame({"_code": codes}), "_code", source.path, "zone")
     out = pd.DataFrame({
-        "code": long[code_column].astype(str).str.strip(),
-        "pollutant": parts[0],
-        "year": parts[1].astype(int),
-        "mean": numbers(long["mean"], "*-mean", source.path),
+        "code": np.tile(codes.to_numpy(), len(columns)),
+        "pollutant": np.repeat([c.split("-")[0] for c in columns], len(df)),
+        "year": np.repeat([int(c.split("-")[1]) for c in columns], len(df)),
+        "mean": numbers(pd.concat([df[c] for c in columns], ignore_index=True), "*-mean", source.path),
     })
     require_at_least(out["mean"], 0, "*-mean", source.path, out["code"])
     return out
@@ -64,19 +65,63 @@ def read_laei_boroughs(source_dir: Path | None = None) -> pd.DataFrame:
     return df[["LAD22CD", "pollutant", "year", "mean"]].rename(columns={"LAD22CD": "lad22cd"})
 
 
+#: Data rows of a diffusion tube table parsed at a time: a table at the size limit (200 MiB, about 1.4 million
+#: rows) is read in bounded memory (it took 4.8 GiB read whole; bench/bench_build_memory.py).
+TUBE_CHUNK_ROWS = 20_000
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without a byte-order mark) if the whole file decodes as such, else Windows-1252; checked
+    a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    with open(path, "rb") as handle:
+        try:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
+
+
 def _tube_table(path: Path, year: int) -> pd.DataFrame:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    rows = list(csv.reader(io.StringIO(text)))
-    header_at = next((i for i, r in enumerate(rows) if r and any(c.strip().lower().startswith("site no") for c in r[:3])), None)
-    if header_at is None:
-        raise SourceError(f"{path.name}: no header row starting 'Site no'")
-    header = [re.sub(r"\s+", " ", c).strip() for c in rows[header_at]]
-    body = [r + [""] * (len(header) - len(r)) for r in rows[header_at + 1:] if r and r[0].strip()]
-    df = pd.DataFrame([r[: len(header)] for r in body], columns=range(len(header)))
+    """One year's table: the header row found under the explanatory text, then the data rows a chunk at a time."""
+    with open(path, encoding=_encoding(path), newline="") as handle:
+        marked = _Marked(handle, "NOT bias adjusted")
+        rows = csv.reader(marked)
+        header = next((r for r in rows if r and any(c.strip().lower().startswith("site no") for c in r[:3])), None)
+        if header is None:
+            raise SourceError(f"{path.name}: no header row starting 'Site no'")
+        header = [re.sub(r"\s+", " ", c).strip() for c in header]
+        ix, month_cols = _tube_columns(path, header)
+        frames, body = [], []
+        for r in rows:
+            if r and r[0].strip():
+                body.append((r + [""] * (len(header) - len(r)))[: len(header)])
+                if len(body) == TUBE_CHUNK_ROWS:
+                    frames.append(_tube_rows(body, header, ix, month_cols, year))
+                    body = []
+        if body or not frames:
+            frames.append(_tube_rows(body, header, ix, month_cols, year))
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    out["adjustment_note"] = ("estimated: the council's table says these results are not bias adjusted and applies "
+                              "a flat 25% reduction" if marked.seen else "annualised and bias adjusted by the council")
+    return out
+
+
+class _Marked:
+    """Lines of a text file, noting whether any contains ``words``."""
+
+    def __init__(self, lines, words: str):
+        self.lines, self.words, self.seen = lines, words, False
+
+    def __iter__(self):
+        for line in self.lines:
+            self.seen = self.seen or self.words in line
+            yield line
+
+
+def _tube_columns(path: Path, header: list[str]) -> tuple[dict, list[int]]:
     def find(pred):
         return next((i for i, h in enumerate(header) if pred(h.lower())), None)
     ix = {
@@ -93,7 +138,12 @@ def _tube_table(path: Path, year: int) -> pd.DataFrame:
     missing = [labels[k] for k, v in ix.items() if v is None]
     if missing:
         raise SourceError(f"{path.name}: missing column(s) {', '.join(repr(m) for m in missing)}")
-    month_cols = [i for i, h in enumerate(header) if re.fullmatch(r"[A-Z][a-z]{2}-\d{2}", h)]
+    return ix, [i for i, h in enumerate(header) if re.fullmatch(r"[A-Z][a-z]{2}-\d{2}", h)]
+
+
+def _tube_rows(body: list[list[str]], header: list[str], ix: dict, month_cols: list[int], year: int) -> pd.DataFrame:
+    """Data rows of a tube table (cells as text) as the table's sites (rows without a numbered site dropped)."""
+    df = pd.DataFrame(body, columns=range(len(header)))
     months = df[month_cols].apply(lambda s: pd.to_numeric(s.str.strip(), errors="coerce"))
     highest = months.max(axis=1)
     suspect = highest > settings.NO2_IMPLAUSIBLE_MONTHLY
@@ -102,7 +152,6 @@ def _tube_table(path: Path, year: int) -> pd.DataFrame:
                        "whether the site met the objective is not judged", "")
     # thmaps recalculation for flagged sites only: the raw mean of the plausible months.
     plausible_mean = months.where(months <= settings.NO2_IMPLAUSIBLE_MONTHLY).mean(axis=1).round(2)
-    not_adjusted = "NOT bias adjusted" in text
     out = pd.DataFrame({
         "year": year,
         "site_no": df[ix["site_no"]].str.strip(),
@@ -116,8 +165,7 @@ def _tube_table(path: Path, year: int) -> pd.DataFrame:
         "annual_mean_bias_adjusted": pd.to_numeric(df[ix["mean_adjusted"]], errors="coerce"),
         "quality_note": quality,
         "raw_mean_without_suspect_month": np.where(suspect, plausible_mean, np.nan),
-        "adjustment_note": ("estimated: the council's table says these results are not bias adjusted and applies "
-                            "a flat 25% reduction" if not_adjusted else "annualised and bias adjusted by the council"),
+        "adjustment_note": "",
     })
     return out[out["site_no"].str.fullmatch(r"\d+") & out["easting"].notna()]
 

@@ -103,6 +103,11 @@ class Backend(abc.ABC):
 
     # ---------------------------------------------------------------- user data
     @abc.abstractmethod
+    def user_location(self) -> str:
+        """Where the user data are, for messages and cache keys (the user-data file, or the database URL without
+        its password and the user-data schema): one database may hold several user-data schemas."""
+
+    @abc.abstractmethod
     def user_version(self) -> int:
         """A cheap counter that changes with every user-data write (0 before the first)."""
 

@@ -164,6 +164,9 @@ class GeoPackageStore(SqlUserData, Backend):
         with self._connect(create=False) as conn:
             yield None if conn is None else self._query(conn)
 
+    def user_location(self) -> str:
+        return str(self.user_data)
+
     def user_version(self) -> int:
         with self._reading() as q:
             return int(q("SELECT n FROM state")[0][0]) if q else 0

@@ -440,6 +440,9 @@ class PostGISStore(SqlUserData, Backend):
             with conn.cursor() as cur:
                 yield self._query(cur)
 
+    def user_location(self) -> str:
+        return f"{redact(self.url)} (schema {self.user_schema})"
+
     def user_version(self) -> int:
         with self._reading() as q:
             return int(q(f"SELECT n FROM {self._table('state')}")[0][0])
