@@ -169,3 +169,18 @@ def test_fingertips_export_as_downloaded(user_store, source_dir):
     mine = store.load_layer("indicators").query("indicator_id == 'user_fuel_poverty' and level == 'borough'")
     merged = built.merge(mine, on="period")
     assert len(merged) and (merged["value_x"] - merged["value_y"]).abs().max() < 1e-9
+
+
+def test_an_uploaded_title_with_a_colon_heads_the_legend_whole(user_store):
+    from thmaps import maps
+
+    people = store.load_layer("indicators").query("indicator_id == 'population' and level == 'ward' and "
+                                                  "period == '2019'")
+    body = "ward code,value\n" + "".join(f"{c},{float(v)!r}\n" for c, v in zip(people["area_code"], people["value"]))
+    save_indicator(preview_indicator(body.encode(), "p.csv",
+                                     IndicatorSpec("Residents: mid-2019 copy", "people", "count", period="2019")))
+    prepared = maps.prepare(maps.MapDescription("user_residents_mid_2019_copy", level="ward"))
+    assert prepared.legend_title == "Residents: mid-2019 copy (people), 2019"
+    assert prepared.areas["value"].sum() == pytest.approx(people["value"].sum())
+    built = maps.prepare(maps.MapDescription("imd_decile"))
+    assert built.legend_title.startswith("Index of Multiple Deprivation (decile)")

@@ -68,6 +68,17 @@ class Indicator:
     counts_estimated: bool = False  # numerators are estimates (a rounded published share × base)
     per: float = 100.0         # a rate's base: value = per × numerator / denominator (1,000, 100,000...)
 
+    @property
+    def uploaded(self) -> bool:
+        """Provided by the user (its source is their file), not built from the bundle."""
+        return any(str(s).startswith("user:") for s in self.source_ids)
+
+    @property
+    def legend_name(self) -> str:
+        """The title as a legend heads it: a built-in title up to its colon ("Index of Multiple Deprivation");
+        a summary's or an uploaded indicator's whole (a user's colon may be part of the name)."""
+        return self.title if self.summary_of or self.uploaded else self.title.split(":")[0]
+
     def period_label(self, period) -> str:
         """A period of this indicator as a reader says it (``"mid-2020"``, ``"April 2026"``)."""
         return _period_label(period, self.period_kind)

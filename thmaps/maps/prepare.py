@@ -231,7 +231,7 @@ def prepare(description: MapDescription) -> PreparedMap:
         borough=store.load_layer("borough"), water=store.load_layer("water"),
         overlays=overlays,
         title=d.title or indicator.title,
-        legend_title=f"{indicator.title if indicator.summary_of else indicator.title.split(':')[0]} "
+        legend_title=f"{indicator.legend_name} "
                      f"({indicator.unit}), {period}",
         source_line=f"Source: {vintages}. Method: {indicator.method}",
         attributions=attribution_lines(sources),
