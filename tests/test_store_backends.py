@@ -441,3 +441,26 @@ def test_two_app_servers_on_one_database_see_each_others_changes(postgis_store, 
                                      text=True, timeout=120)
             assert written.returncode == 0, written.stderr
             assert user.user_version() == before + 1 and user.record("upload", key).saved_by == "other server"
+
+
+APP_PAGES = ("", "my-locality", "export", "data-and-sources", "development-impact", "your-data")
+
+
+def test_every_page_says_plainly_when_the_database_cannot_be_reached():
+    """With the database down (here: a socket folder that does not exist), every page shows one plain error
+    naming the database without its password, and no traceback."""
+    from webapp.browser import running_app
+    from webapp.wsclient import Session
+
+    url = "postgresql://app:s3cret@/thmaps?host=/tmp/thmaps-no-such-socket-dir"
+    env = dict(os.environ, **{settings.DATABASE_URL_ENV: url, settings.STORE_ENV: str(ROOT / "no-such-store.gpkg")})
+    with running_app(env=env) as app, Session(app) as session:
+        for page in APP_PAGES:
+            run = session.run(page)
+            assert run.status == "FINISHED_SUCCESSFULLY", (page, run.status)
+            assert len(run.errors) == 1, (page, run.errors)  # an exception would be listed here too
+            message = run.texts[-1].replace("\\", "")
+            assert run.errors[0] == run.texts[-1][:300] and message.startswith("The data store cannot be reached: "), message
+            assert "THMAPS_DATABASE_URL" in message and "app:***@" in message, message
+            assert not any("s3cret" in t or "Traceback" in t for t in run.texts), run.texts
+

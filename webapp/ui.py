@@ -14,7 +14,8 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 import thmaps
 from thmaps import display, profile, settings, store
-from thmaps.errors import StoreMissingError, StoreOutdatedError, ThmapsError
+from thmaps._util import first_line
+from thmaps.errors import StoreMissingError, StoreOutdatedError, StoreUnavailableError, ThmapsError
 from thmaps.geo import Extent, Locality
 from thmaps.indicators import CATALOGUE, levels_of
 from thmaps.maps import MapDescription, PreparedMap, export, printing, values_table
@@ -27,9 +28,12 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "lea
 
 
 def require_store() -> None:
-    """Stop the page with a clear message if the store has not been built, or was built by an older thmaps."""
+    """Stop the page with a clear message if the store has not been built, was built by an older thmaps, or its
+    database cannot be reached (call it before anything else reads the store)."""
     try:
         store.check_format()
+    except StoreUnavailableError as exc:
+        store_unavailable(exc)
     except StoreMissingError:
         st.error(
             "The data store has not been built yet. Run `thmaps build` with "
@@ -39,6 +43,16 @@ def require_store() -> None:
     except StoreOutdatedError as exc:
         st.error(str(exc))
         st.stop()
+
+
+def store_unavailable(exc: StoreUnavailableError) -> None:
+    """Say in one sentence that the store's database cannot be reached, and stop the page (no traceback).
+
+    The error names the database without its password (:func:`thmaps.store.postgis.redact`)."""
+    st.error(f"The data store cannot be reached: check that its database server is running and that "
+             f"`{settings.DATABASE_URL_ENV}` names it, then reload the page "
+             f"({escape_markdown(first_line(exc, limit=300))}).")
+    st.stop()
 
 
 def store_version() -> tuple[float, int]:
