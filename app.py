@@ -4,6 +4,7 @@ Run with ``streamlit run app.py`` (see README).  Pages are thin: they wire widge
 """
 import streamlit as st
 
+from thmaps.errors import StoreUnavailableError
 from webapp import ui
 
 # No page_icon: a material-icon favicon is fetched from a font CDN, and the app must work offline.
@@ -17,4 +18,7 @@ PAGES = [
     st.Page("app_pages/5_Development_impact.py", title="Development impact", url_path="development-impact"),
     st.Page("app_pages/6_Your_data.py", title="Your data", url_path="your-data"),
 ]
-st.navigation(PAGES).run()
+try:
+    st.navigation(PAGES).run()
+except StoreUnavailableError as exc:  # the database went away during a run (each page checks it first)
+    ui.store_unavailable(exc)

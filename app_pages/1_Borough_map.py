@@ -109,7 +109,7 @@ else:
         ui.page_link("pages/3_Export.py", "export", "Print this view (PDF, PNG or SVG) and download its data",
                      ui.url_params())
         ui.footer(prepared)
-        ui.map_values(prepared, "borough")
+        ui.map_values(prepared, "borough", version)
 ui.url_end()
 
 with st.expander("Indicators not available at sub-borough level", expanded=indicator_id in BOROUGH_ONLY):

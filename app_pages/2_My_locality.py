@@ -38,8 +38,9 @@ name = st.selectbox("Locality", names, key="locality",
                     help="The four Tower Hamlets Together localities (thmaps default ward lists).")
 locality = Locality.parse(name)
 code = locality.code
+version = ui.store_version()
 try:
-    wards = profile.locality_wards(code)
+    wards = ui.locality_wards(code, version)
     st.caption(f"**{name}** ({code}) covers {len(wards)} wards: "
                f"{escape_markdown(', '.join(wards['name']))}. {escape_markdown(LOCALITY_NOTE)}")
 except Exception as exc:
@@ -48,7 +49,7 @@ except Exception as exc:
 years = list(reversed(settings.TUBE_YEARS))
 ui.url_value("tube_year", "tube_year", years[0], options=years, parse=int)
 today = _dt.date.today().isoformat()
-chosen_year, version = int(st.session_state["tube_year"]), ui.store_version()
+chosen_year = int(st.session_state["tube_year"])
 # Made when clicked (a few seconds), in a thread of its own: everything it needs is taken now.
 st.download_button(f"Download the {name} locality profile (PDF, about 8 pages)",
                    lambda: profile_pdf(code, chosen_year, today, version),
@@ -60,7 +61,7 @@ st.download_button(f"Download the {name} locality profile (PDF, about 8 pages)",
 
 # --------------------------------------------------------------------------- map
 st.header("Map")
-map_options = ui.indicator_options("lsoa11")
+map_options = ui.indicator_options("lsoa11", version)
 map_ids = list(map_options)
 ui.url_value("indicator", "map_indicator", "imd_decile", options=map_ids)
 map_indicator = st.selectbox("Indicator on the map", map_ids, format_func=map_options.get, key="map_indicator")
@@ -68,17 +69,17 @@ tube_year = st.selectbox("NO2 diffusion tube year (map, air quality section and 
 try:
     desc = MapDescription(map_indicator, level="lsoa11", extent=locality,
                           overlays=("gp_practices", "s106", "no2_tubes"), tube_year=int(tube_year))
-    prepared = ui.show_map(desc, ui.store_version(), height=520)
+    prepared = ui.show_map(desc, version, height=520)
     st.caption(escape_markdown(prepared.subtitle))
     ui.footer(prepared)
-    ui.map_values(prepared, "locality")
+    ui.map_values(prepared, "locality", version)
 except Exception as exc:
     ui.problem("the map", exc)
 
 # --------------------------------------------------------------------------- key indicators
 st.header("Key indicators")
 try:
-    table = profile.key_indicators(code)
+    table = ui.key_indicators(code, version)
     shown = profile.format_key_indicators(table)
     for column in VERSUS:
         shown[column] = table[column].map(VERDICT_LABELS)
@@ -97,7 +98,7 @@ try:
                "≈ similar = grey, ↑ higher / ↓ lower = blue. Lower / upper 95%: the locality's confidence limits "
                "(blank where no interval applies). London and England values are shown where the store has them.")
     st.download_button("Download the key indicators (CSV, with sources and licences)",
-                       data=profile.locality_table_csv(code), file_name=f"thmaps_{code}_key_indicators.csv",
+                       data=ui.key_indicators_csv(code, today, version), file_name=f"thmaps_{code}_key_indicators.csv",
                        mime="text/csv", key="download_csv")
 except Exception as exc:
     ui.problem("the key indicators", exc)
@@ -119,7 +120,7 @@ with right:
                                "lies inside the area's 95% interval (Fingertips' rule); without an interval, by a "
                                "labelled rule of thumb. For Census 2021 'England' is England and Wales.")
 try:
-    ranking = profile.ward_ranking(code, rank_indicator, comparator=comparator)
+    ranking = ui.ward_ranking(code, rank_indicator, comparator, version)
     verdict = f"vs {profile.COMPARATORS[comparator]}"
     comparator_value = ranking[f"{profile.COMPARATORS[comparator]} value"].iloc[0] \
         if comparator != "borough" else ranking["borough value"].iloc[0]
@@ -129,16 +130,17 @@ try:
         x=alt.X("value:Q", title=f"{ranking['indicator'].iloc[0]} ({unit}), {ranking['period'].iloc[0]}"), y=y,
         color=alt.Color(f"{verdict}:N", title=verdict,
                         scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values()))),
-        tooltip=["ward", alt.Tooltip("value:Q", format=",.2f"), alt.Tooltip("lower 95%:Q", format=",.2f"),
-                 alt.Tooltip("upper 95%:Q", format=",.2f"), "borough rank", "wards in borough", verdict],
+        tooltip=[alt.Tooltip("ward"), alt.Tooltip("value:Q", format=",.2f"), alt.Tooltip("lower 95%:Q", format=",.2f"),
+                 alt.Tooltip("upper 95%:Q", format=",.2f"), alt.Tooltip("borough rank"),
+                 alt.Tooltip("wards in borough"), alt.Tooltip(verdict)],
     )
     # 95% confidence intervals as error bars (absent where no interval applies).
     errors = alt.Chart(ranking.dropna(subset=["lower 95%", "upper 95%"])).mark_rule(color="#252525").encode(
-        x="lower 95%:Q", x2="upper 95%:Q", y=y)
+        x=alt.X("lower 95%:Q"), x2=alt.X2("upper 95%:Q"), y=y)
     layers = bars + errors
     if pd.notna(comparator_value):
         layers += alt.Chart(pd.DataFrame({"comparator": [comparator_value]})).mark_rule(
-            color="black", strokeDash=[4, 3]).encode(x="comparator:Q")
+            color="black", strokeDash=[4, 3]).encode(x=alt.X("comparator:Q"))
     st.altair_chart(layers.properties(description=f"Bar chart with 95% intervals: {name}'s wards ranked on "
                                                   f"{ranking['indicator'].iloc[0]}; the same values are in the "
                                                   "table below."), width="stretch")
@@ -158,7 +160,7 @@ except Exception as exc:
 # --------------------------------------------------------------------------- health
 st.header("Residents' health (Census 2021)")
 try:
-    health = profile.ward_health(code)
+    health = ui.ward_health(code, version)
     verdict = f"vs {profile.COMPARATORS[comparator]}"
     symbols = {"worse": "▲", "better": "▼", "similar": "≈", "higher": "↑", "lower": "↓"}
     health["cell"] = [f"{v:.1f}% {symbols.get(w, '')}".strip() for v, w in zip(health["value"], health[verdict])]
@@ -187,7 +189,7 @@ except Exception as exc:
 # --------------------------------------------------------------------------- practices
 st.header("GP practices")
 try:
-    gp = profile.practices(code)
+    gp = ui.practices(code, version)
     c1, c2 = st.columns(2)
     c1.metric("GP practices in the locality", len(gp))
     c2.metric("Registered patients (April 2026)", f"{int(gp['list_size'].sum()):,}")
@@ -202,7 +204,7 @@ except Exception as exc:
 # --------------------------------------------------------------------------- S106 / CIL
 st.header("S106 / CIL health projects")
 try:
-    projects = profile.s106_projects(code)
+    projects = ui.s106_projects(code, version)
     if projects.empty:
         st.info(f"No S106/CIL-funded health project in the compiled list is located in, or stated to be in, {name}.")
     else:
@@ -211,7 +213,7 @@ try:
             for c in ("total_gbp", "cil_gbp", "s106_gbp")} | {
             "year": st.column_config.NumberColumn(display.label("year"), format="%d"),
             "project": st.column_config.TextColumn(display.label("project"), width="medium", pinned=True)})
-    unassigned = profile.s106_unassigned()
+    unassigned = ui.s106_unassigned(version)
     st.caption("A project counts here if it is located in the locality (at the postcode of the practice the "
                "source names) or, when it cannot be located, if its source gives this locality (*Why it counts "
                "here* says which; 'inferred' means the compiler inferred it). Blank amount = not stated in the "
@@ -225,7 +227,7 @@ except Exception as exc:
 # --------------------------------------------------------------------------- air quality
 st.header("Air quality")
 try:
-    air = profile.air_quality(code, tube_year)
+    air = ui.air_quality(code, int(tube_year), version)
     st.subheader("Modelled annual means (LAEI 2013, 2016, 2019)")
     areas = list(dict.fromkeys(air.laei_trend.sort_values("level", key=lambda l: l.map(
         {"locality": 0, "borough": 1, "london": 2}))["area"]))
@@ -236,7 +238,8 @@ try:
             y=alt.Y("value:Q", title=f"{pollutant}, annual mean (µg/m³)", scale=alt.Scale(zero=False)),
             color=alt.Color("area:N", title=None, scale=alt.Scale(domain=areas, range=["#7a0177", "#737373", "#2171b5"]),
                             legend=alt.Legend(orient="bottom", labelLimit=400, direction="vertical")),
-            tooltip=["pollutant", "area", "year", alt.Tooltip("value:Q", format=".2f")],
+            tooltip=[alt.Tooltip("pollutant"), alt.Tooltip("area"), alt.Tooltip("year"),
+                     alt.Tooltip("value:Q", format=".2f")],
         ).properties(height=200, title=pollutant,
                      description=f"Line chart: modelled {pollutant} annual means in {name}, Tower Hamlets and "
                                  "London, 2013, 2016 and 2019.")
@@ -259,7 +262,7 @@ try:
         y=alt.Y("µg/m³:Q", title="NO2, bias-adjusted annual mean (µg/m³)"),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=list(series.values()), range=["#7a0177", "#737373"]),
                         legend=alt.Legend(orient="bottom", labelLimit=400)))
-    objective = alt.Chart(pd.DataFrame({"y": [settings.NO2_OBJECTIVE]})).mark_rule(color="#b2182b", strokeDash=[4, 3]).encode(y="y:Q")
+    objective = alt.Chart(pd.DataFrame({"y": [settings.NO2_OBJECTIVE]})).mark_rule(color="#b2182b", strokeDash=[4, 3]).encode(y=alt.Y("y:Q"))
     st.altair_chart((line + objective).properties(description=f"Line chart: median NO2 of {name}'s tubes and of all "
                                                             "the borough's tubes, 2015-2024; the values are in the "
                                                             "table below."), width="stretch")

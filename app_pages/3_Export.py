@@ -43,7 +43,7 @@ left, right = st.columns([1, 1])
 with left:
     ui.url_value("level", "export_level", "lsoa11", options=MAP_LEVELS)
     level = st.selectbox("Geography", MAP_LEVELS, format_func=lambda l: LEVEL_LABELS[l], key="export_level")
-    options = ui.indicator_options(level)
+    options = ui.indicator_options(level, version)
     ids = list(options)
     ui.url_value("indicator", "export_indicator", "imd_decile" if "imd_decile" in options else ids[0], options=ids)
     indicator_id = st.selectbox("Indicator", ids, format_func=options.get, key="export_indicator")
@@ -134,4 +134,4 @@ st.caption("The data files hold the areas of the chosen extent with value, rank,
            "the source, notes and attribution (columns in CSV, a `metadata` member in GeoJSON, a README table in "
            "the GeoPackage).")
 ui.footer(prepared)
-ui.map_values(prepared, "export")
+ui.map_values(prepared, "export", version)

@@ -121,3 +121,41 @@ def test_map_shows_the_locality_with_its_practices_projects_and_tubes():
     assert sorted(f["properties"]["code"] for f in shown) == sorted(inside["code"])
     for key in ("gp_practices", "s106", "no2_tubes"):
         assert page.count(f'class=\\"thmaps-{key}\\"') == len(expected.overlays[key]), key
+
+
+def test_an_indicator_uploaded_after_the_page_ran_ranks_the_wards_at_once():
+    """The page's tables are cached across sessions on the store and user-data versions: an upload made after
+    they were filled is offered, and ranked, on the next run, and so is a replacement under the same title."""
+    import uuid
+
+    from thmaps import store
+    from thmaps.uploads import IndicatorSpec, preview_indicator, save_indicator
+    from thmaps.uploads.userdata import remove_user_data
+
+    at = run_page("South East")
+    assert_clean(at)
+    values = store.load_layer("indicators")
+    wards = profile.locality_wards("SE")
+    spec = IndicatorSpec(f"Ward residents {uuid.uuid4().hex[:8]}", "people", "count")
+    assert spec.indicator_id not in at.selectbox(key="ranking_indicator").options
+
+    def upload(period: str, replace: bool) -> dict:
+        """The store's ward populations of a mid-year (whole people) uploaded as the indicator; SE's by ward name."""
+        population = values[(values["indicator_id"] == "population") & (values["level"] == "ward")
+                            & (values["period"] == period)].set_index("area_code")["value"].round()
+        body = "ward code,value,period\n" + "".join(f"{c},{v:.0f},{period}\n" for c, v in population.items())
+        save_indicator(preview_indicator(body.encode(), f"wards_{period}.csv", spec), replace=replace)
+        return population.reindex(wards["code"]).set_axis(wards["name"]).to_dict()
+
+    try:
+        for period, replace in (("2020", False), ("2019", True)):
+            expected = upload(period, replace)
+            at.run()
+            at.selectbox(key="ranking_indicator").set_value(spec.indicator_id).run()
+            assert_clean(at)
+            ranking = frame_with(at, "locality rank")
+            assert sorted(ranking["ward"]) == sorted(wards["name"])
+            assert ranking.set_index("ward")["value"].to_dict() == pytest.approx(expected)
+            assert set(ranking["period"]) == {period}
+    finally:
+        remove_user_data("indicator", spec.indicator_id)

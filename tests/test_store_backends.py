@@ -441,3 +441,85 @@ def test_two_app_servers_on_one_database_see_each_others_changes(postgis_store, 
                                      text=True, timeout=120)
             assert written.returncode == 0, written.stderr
             assert user.user_version() == before + 1 and user.record("upload", key).saved_by == "other server"
+
+
+APP_PAGES = ("", "my-locality", "export", "data-and-sources", "development-impact", "your-data")
+
+
+def test_every_page_says_plainly_when_the_database_cannot_be_reached():
+    """With the database down (here: a socket folder that does not exist), every page shows one plain error
+    naming the database without its password, and no traceback."""
+    from webapp.browser import running_app
+    from webapp.wsclient import Session
+
+    url = "postgresql://app:s3cret@/thmaps?host=/tmp/thmaps-no-such-socket-dir"
+    env = dict(os.environ, **{settings.DATABASE_URL_ENV: url, settings.STORE_ENV: str(ROOT / "no-such-store.gpkg")})
+    with running_app(env=env) as app, Session(app) as session:
+        for page in APP_PAGES:
+            run = session.run(page)
+            assert run.status == "FINISHED_SUCCESSFULLY", (page, run.status)
+            assert len(run.errors) == 1, (page, run.errors)  # an exception would be listed here too
+            message = run.texts[-1].replace("\\", "")
+            assert run.errors[0] == run.texts[-1][:300] and message.startswith("The data store cannot be reached: "), message
+            assert "THMAPS_DATABASE_URL" in message and "app:***@" in message, message
+            assert not any("s3cret" in t or "Traceback" in t for t in run.texts), run.texts
+
+
+def test_an_indicator_uploaded_in_the_browser_on_one_app_server_appears_on_the_other(postgis_store, browser):
+    """Issue 13: two `streamlit run` processes on one database; an indicator uploaded through the Your data
+    page of one (a real browser, a real file) is offered on the Borough map of the other at once, no restart."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from thmaps.indicators.catalogue import get as get_indicator
+    from thmaps.uploads import IndicatorSpec
+    from webapp.browser import assert_no_error_text, new_page, running_app, wait_for_app
+    from webapp.wsclient import Session
+
+    # A ward file of real figures: each ward's population as built in the store (latest period, whole people).
+    period = get_indicator("population").latest_period
+    values = store.load_layer("indicators", postgis_store)
+    population = values[(values["indicator_id"] == "population") & (values["level"] == "ward")
+                        & (values["period"] == period)].set_index("area_code")["value"]
+    wards = store.load_layer("wards", postgis_store)["code"]
+    body = "ward code,value,period\n" + "".join(f"{code},{population[code]:.0f},{period}\n" for code in wards)
+    title = f"Ward residents {uuid.uuid4().hex[:8]}"
+    indicator_id = IndicatorSpec(title, "people", "count").indicator_id
+    query = f"indicator={indicator_id}&level=ward"
+
+    env = dict(os.environ, **{settings.DATABASE_URL_ENV: postgis_store,
+                              settings.STORE_ENV: str(ROOT / "no-such-store.gpkg")})
+    with running_app(env=env) as one, running_app(env=env) as two:
+        with Session(two) as before:  # server two has run its map (caches filled) before the upload
+            run = before.run("", query)
+            assert not run.errors, run.errors
+            assert not any(title in t for t in run.texts)
+        page = new_page(browser)
+        try:
+            page.goto(f"{one}/your-data")
+            wait_for_app(page)
+            try:  # Streamlit's "Page not found" notice on the first load of a deep link (see test_e2e_impact)
+                page.get_by_text("Page not found").wait_for(timeout=5_000)
+                page.keyboard.press("Escape")
+            except PlaywrightTimeout:
+                pass
+            page.locator("input[type='file']").set_input_files(
+                files=[{"name": "ward_residents.csv", "mimeType": "text/csv", "buffer": body.encode()}])
+            page.get_by_text("ward_residents.csv").wait_for(timeout=30_000)
+            for label, text in (("Title", title), ("Unit", "people")):
+                page.get_by_label(label, exact=True).fill(text)
+                page.get_by_label(label, exact=True).press("Enter")
+                wait_for_app(page)
+            page.get_by_role("button", name="Save the indicator").click()
+            page.get_by_text("Saved: it now appears on every page.").wait_for(timeout=60_000)
+            assert_no_error_text(page)
+        finally:
+            page.context.close()
+        try:
+            with Session(two) as after:  # a new tab on server two, still running since before the upload
+                run = after.run("", query)
+                assert not run.errors, run.errors
+                assert any(title in t for t in run.texts), run.texts[:5]
+        finally:
+            found = store.record("indicator", indicator_id, postgis_store)
+            if found is not None:
+                store.delete_record("indicator", indicator_id, found.version, store=postgis_store)

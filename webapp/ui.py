@@ -13,8 +13,9 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 import thmaps
-from thmaps import display, settings, store
-from thmaps.errors import StoreMissingError, StoreOutdatedError, ThmapsError
+from thmaps import display, profile, settings, store
+from thmaps._util import first_line
+from thmaps.errors import StoreMissingError, StoreOutdatedError, StoreUnavailableError, ThmapsError
 from thmaps.geo import Extent, Locality
 from thmaps.indicators import CATALOGUE, levels_of
 from thmaps.maps import MapDescription, PreparedMap, export, printing, values_table
@@ -28,9 +29,12 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "lea
 
 
 def require_store() -> None:
-    """Stop the page with a clear message if the store has not been built, or was built by an older thmaps."""
+    """Stop the page with a clear message if the store has not been built, was built by an older thmaps, or its
+    database cannot be reached (call it before anything else reads the store)."""
     try:
         store.check_format()
+    except StoreUnavailableError as exc:
+        store_unavailable(exc)
     except StoreMissingError:
         st.error(
             "The data store has not been built yet. Run `thmaps build` with "
@@ -40,6 +44,16 @@ def require_store() -> None:
     except StoreOutdatedError as exc:
         st.error(str(exc))
         st.stop()
+
+
+def store_unavailable(exc: StoreUnavailableError) -> None:
+    """Say in one sentence that the store's database cannot be reached, and stop the page (no traceback).
+
+    The error names the database without its password (:func:`thmaps.store.postgis.redact`)."""
+    st.error(f"The data store cannot be reached: check that its database server is running and that "
+             f"`{settings.DATABASE_URL_ENV}` names it, then reload the page "
+             f"({escape_markdown(first_line(exc, limit=300))}).")
+    st.stop()
 
 
 def store_version() -> tuple[float, int]:
@@ -52,6 +66,66 @@ def store_version() -> tuple[float, int]:
 def layer(name: str, store_version: float | None = None):
     """A store layer, cached across reruns and sessions (``store_version`` keys the cache: a rebuild refreshes it)."""
     return store.load_layer(name)
+
+
+# --------------------------------------------------------------------------- locality profile tables
+#
+# Made once per locality (and choice) for every session, keyed on the store version and the user-data
+# version (:func:`store_version`): a rebuild or an upload (which may add indicators) refreshes them.
+# ``st.cache_data`` hands each run its own copy, so a page may change what it gets.
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def locality_wards(code: str, store_version: tuple | None = None):
+    """:func:`thmaps.profile.locality_wards`, cached."""
+    return profile.locality_wards(code)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def key_indicators(code: str, store_version: tuple | None = None):
+    """:func:`thmaps.profile.key_indicators`, cached."""
+    return profile.key_indicators(code)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def key_indicators_csv(code: str, made_on: str, store_version: tuple | None = None) -> bytes:
+    """:func:`thmaps.profile.locality_table_csv`, cached per day too (the file says the day it was made)."""
+    return profile.locality_table_csv(code)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def ward_ranking(code: str, indicator_id: str, comparator: str, store_version: tuple | None = None):
+    """:func:`thmaps.profile.ward_ranking` (latest period), cached."""
+    return profile.ward_ranking(code, indicator_id, comparator=comparator)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def ward_health(code: str, store_version: tuple | None = None):
+    """:func:`thmaps.profile.ward_health`, cached."""
+    return profile.ward_health(code)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def practices(code: str, store_version: tuple | None = None):
+    """:func:`thmaps.profile.practices`, cached."""
+    return profile.practices(code)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def s106_projects(code: str, store_version: tuple | None = None):
+    """:func:`thmaps.profile.s106_projects`, cached."""
+    return profile.s106_projects(code)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def s106_unassigned(store_version: tuple | None = None):
+    """:func:`thmaps.profile.s106_unassigned`, cached."""
+    return profile.s106_unassigned()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def air_quality(code: str, tube_year: int, store_version: tuple | None = None):
+    """:func:`thmaps.profile.air_quality`, cached."""
+    return profile.air_quality(code, tube_year)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -86,9 +160,21 @@ def show_map(description: MapDescription, store_version: float, height: int) -> 
     return prepared
 
 
-def map_values(prepared: PreparedMap, key: str) -> None:
-    """The table of the mapped values under a map (sortable, with its CSV download): nothing only by hovering."""
-    table = values_table(prepared)
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _map_values_data(description: MapDescription, store_version, _prepared: PreparedMap) -> tuple:
+    """The values table, its CSV and the file stem of a prepared map (shared by every session: read-only)."""
+    return values_table(_prepared), export.to_csv(_prepared), printing.file_stem(_prepared)
+
+
+def map_values(prepared: PreparedMap, key: str, store_version=None) -> None:
+    """The table of the mapped values under a map (sortable, with its CSV download): nothing only by hovering.
+
+    With ``store_version`` (that of :func:`prepared_map` which made ``prepared``) the table and the CSV are made
+    once per map and store version for every session."""
+    if store_version is None:
+        table, csv, stem = values_table(prepared), export.to_csv(prepared), printing.file_stem(prepared)
+    else:
+        table, csv, stem = _map_values_data(prepared.description, store_version, prepared)
     column = table.attrs["value_column"]
     st.markdown(f"**Values on the map**: {escape_markdown(table.attrs['indicator'])}, {len(table)} areas. "
                 f"{escape_markdown(table.attrs['rank_note'])} Click a column heading to sort.")
@@ -96,8 +182,8 @@ def map_values(prepared: PreparedMap, key: str) -> None:
                column_config={table.columns[0]: st.column_config.TextColumn(pinned=True),
                               column: st.column_config.NumberColumn(format=table.attrs["number_format"]),
                               "Rank": st.column_config.NumberColumn(format="%d")})
-    st.download_button("Download these values (CSV, with sources and notes)", export.to_csv(prepared),
-                       file_name=f"{printing.file_stem(prepared)}.csv", mime="text/csv", key=f"{key}_values_csv",
+    st.download_button("Download these values (CSV, with sources and notes)", csv,
+                       file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_values_csv",
                        on_click="ignore")
 
 
@@ -107,9 +193,21 @@ def overlay_options(store_version: tuple | None = None) -> list[str]:
     return offered()
 
 
-def indicator_options(level: str | None = None) -> dict[str, str]:
-    """Indicator id -> title, for a select box (those mappable at ``level`` if given)."""
+def indicator_options(level: str | None = None, store_version=None) -> dict[str, str]:
+    """Indicator id -> title, for a select box (those mappable at ``level`` if given); with ``store_version``
+    (:func:`store_version`, which changes with an upload) made once for every session."""
+    if store_version is None:
+        return _indicator_options(level)
+    return _cached_indicator_options(level, store_version)
+
+
+def _indicator_options(level: str | None) -> dict[str, str]:
     return {ind.id: ind.title for ind in CATALOGUE.values() if level is None or levels_of(ind.id, [level])}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_indicator_options(level: str | None, store_version) -> dict[str, str]:
+    return _indicator_options(level)
 
 
 def footer(prepared: PreparedMap) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 from .. import settings, store
 from ..errors import MapRequestError
 from ..geo.places import Locality
-from .tables import LAEI_COMPARATOR_NOTE
+from .tables import LAEI_COMPARATOR_NOTE, indicator_index
 
 #: Indicator ids of the LAEI pollutants, by the name shown.
 LAEI_INDICATORS = {"NO2": "laei_no2", "PM2.5": "laei_pm25", "PM10": "laei_pm10"}
@@ -39,10 +39,10 @@ def laei_trend(locality: str) -> pd.DataFrame:
     """
     code = Locality.parse(locality).code
     name = Locality(code).name
-    table = store.load_layer("indicators")
+    index = indicator_index()
     rows = []
     for pollutant, indicator_id in LAEI_INDICATORS.items():
-        sel = table[table["indicator_id"] == indicator_id]
+        sel = index.rows_of(indicator_id)
         for level, area_code, area in (("locality", code, f"{name} locality"),
                                        ("borough", settings.BOROUGH_CODE, settings.BOROUGH_NAME),
                                        ("london", settings.LONDON_CODE, "London")):

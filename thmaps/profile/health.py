@@ -7,7 +7,7 @@ from .. import settings, store
 from ..geo.places import Locality
 from ..indicators.catalogue import get as get_indicator
 from ..indicators.compare import compare
-from .tables import COMPARATORS, LOWER, UPPER, _comparator_values, _row, source_ids_for
+from .tables import COMPARATORS, LOWER, UPPER, _comparator_values, _row, indicator_index, source_ids_for
 
 #: The health section of a locality profile: Census 2021 indicators shown for every ward.
 HEALTH_INDICATORS = ("census_bad_health", "census_fair_bad_health", "census_disabled", "census_unpaid_care",
@@ -37,7 +37,7 @@ def ward_health(locality) -> pd.DataFrame:
     ['South East locality', 'Blackwall & Cubitt Town']
     """
     loc = Locality.parse(locality)
-    table = store.load_layer("indicators")
+    table = indicator_index()
     wards = store.load_layer("wards")
     wards = wards.loc[wards["locality_code"] == loc.code].sort_values("name")
     areas = [("locality", loc.code, f"{loc.name} locality")] + [("ward", c, n) for c, n in zip(wards["code"],

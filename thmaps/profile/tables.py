@@ -8,6 +8,8 @@ score for shares with counts), a labelled rule of thumb otherwise (see
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -50,28 +52,64 @@ LAEI_COMPARATOR_NOTE = ("Locality and borough: population-weighted mean of LSOA 
                         "itself area-weighted over its 20 m grid).")
 
 
-def _indicators() -> pd.DataFrame:
-    return store.load_layer("indicators")
+class IndicatorIndex:
+    """The ``indicators`` table grouped once: one area's row by ``(indicator, period, level, area)`` and each
+    indicator's rows, so a profile looks values up instead of filtering the ~76,000 rows once per cell.
+
+    Lookups give what filtering the table would: the first matching row in table order.
+    """
+
+    def __init__(self, table: pd.DataFrame):
+        self.table = table
+        keys = list(zip(table["indicator_id"], table["period"], table["level"], table["area_code"]))
+        numbers = zip(*(pd.to_numeric(table[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan).tolist()
+                        for c in ("value", "numerator", "denominator")))
+        self._area: dict[tuple, tuple[float, float, float]] = {}
+        self._level: dict[tuple, tuple[float, float, float]] = {}
+        for key, triple in zip(keys, numbers):
+            self._area.setdefault(key, triple)
+            self._level.setdefault(key[:3], triple)
+        self._positions = table.groupby("indicator_id", sort=False).indices if len(table) else {}
+
+    def row(self, indicator_id: str, period: str, level: str, area_code: str | None = None) -> dict:
+        """``value``, ``numerator`` and ``denominator`` of one area (the level's first row if no area is
+        given; NaN where the store has no row)."""
+        found = (self._level.get((indicator_id, str(period), level)) if area_code is None
+                 else self._area.get((indicator_id, str(period), level, area_code)))
+        if found is None:
+            return {"value": np.nan, "numerator": np.nan, "denominator": np.nan}
+        return dict(zip(("value", "numerator", "denominator"), found))
+
+    def rows_of(self, indicator_id: str) -> pd.DataFrame:
+        """Every row of one indicator, in table order (a copy; empty if none)."""
+        positions = self._positions.get(indicator_id)
+        return self.table.iloc[positions if positions is not None else []].copy()
 
 
-def _row(table: pd.DataFrame, indicator_id: str, period: str, level: str, area_code: str | None = None) -> dict:
+@lru_cache(maxsize=4)
+def _index_at(location: str, user_data: str, version: float, user_version: int) -> IndicatorIndex:
+    return IndicatorIndex(store.load_layer("indicators"))
+
+
+def indicator_index() -> IndicatorIndex:
+    """The store's ``indicators`` table (with the uploaded indicators) grouped for lookups, made once per
+    build and per user-data change (by any process) and shared: treat as read-only."""
+    found = store.backend()
+    return _index_at(found.location(), str(getattr(found, "user_data", "")), found.version(), found.user_version())
+
+
+def _row(index: IndicatorIndex, indicator_id: str, period: str, level: str, area_code: str | None = None) -> dict:
     """``value``, ``numerator`` and ``denominator`` of one area (NaN where the store has no row)."""
-    sel = table[(table["indicator_id"] == indicator_id) & (table["period"] == str(period)) & (table["level"] == level)]
-    if area_code is not None:
-        sel = sel[sel["area_code"] == area_code]
-    if not len(sel):
-        return {"value": np.nan, "numerator": np.nan, "denominator": np.nan}
-    first = sel.iloc[0]
-    return {key: float(first[key]) if pd.notna(first[key]) else np.nan for key in ("value", "numerator", "denominator")}
+    return index.row(indicator_id, period, level, area_code)
 
 
-def _value(table: pd.DataFrame, indicator_id: str, period: str, level: str, area_code: str | None = None) -> float:
-    return _row(table, indicator_id, period, level, area_code)["value"]
+def _value(index: IndicatorIndex, indicator_id: str, period: str, level: str, area_code: str | None = None) -> float:
+    return index.row(indicator_id, period, level, area_code)["value"]
 
 
-def _comparator_values(table: pd.DataFrame, indicator_id: str, period: str) -> dict[str, float]:
+def _comparator_values(index: IndicatorIndex, indicator_id: str, period: str) -> dict[str, float]:
     """Comparator level -> value (NaN where the store has none)."""
-    return {level: _value(table, indicator_id, period, level, settings.BOROUGH_CODE if level == "borough" else None)
+    return {level: _value(index, indicator_id, period, level, settings.BOROUGH_CODE if level == "borough" else None)
             for level in COMPARATORS}
 
 
@@ -142,7 +180,7 @@ def key_indicators(locality: str, indicators: tuple[tuple[str, str], ...] | None
     counts are not compared (see :func:`thmaps.indicators.compare`).
     """
     code = Locality.parse(locality).code
-    table = _indicators()
+    table = indicator_index()
     rows = []
     for indicator_id, period in KEY_INDICATORS if indicators is None else indicators:
         ind = get_indicator(indicator_id)
@@ -249,8 +287,9 @@ def ward_ranking(locality: str, indicator_id: str, period: str | None = None,
     period = str(period or ind.latest_period)
     if period not in ind.periods:
         raise MapRequestError(f"{ind.title} has periods {', '.join(ind.periods)}, not {period[:20]}")
-    table = _indicators()
-    sel = table[(table["indicator_id"] == ind.id) & (table["period"] == period) & (table["level"] == "ward")]
+    table = indicator_index()
+    sel = table.rows_of(ind.id)
+    sel = sel[(sel["period"] == period) & (sel["level"] == "ward")]
     wards = store.load_layer("wards")[["code", "name", "locality_code"]]
     frame = wards.merge(sel[["area_code", "value", "numerator", "denominator"]], left_on="code",
                         right_on="area_code", how="left")
