@@ -106,7 +106,7 @@ else:
             ui.show_map(description, version, height=640)
         except Exception as exc:  # a plain message rather than a traceback for the user
             ui.problem("the interactive map", exc)
-        ui.page_link("pages/3_Export.py", "export", "Print this view (PDF, PNG or SVG) and download its data",
+        ui.page_link("app_pages/3_Export.py", "export", "Print this view (PDF, PNG or SVG) and download its data",
                      ui.url_params())
         ui.footer(prepared)
         ui.map_values(prepared, "borough", version)

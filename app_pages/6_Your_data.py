@@ -57,7 +57,7 @@ with tab_geo:
     st.caption("GeoJSON, GeoPackage or a zipped shapefile, in British National Grid or longitude/latitude (WGS84): "
                "shown on the maps as your own overlay, or in place of a Liveable Streets approximation.")
     shapes = st.file_uploader("Vector file", type=["geojson", "json", "gpkg", "zip"], key="geometry_file")
-    geo_title = st.text_input("Title", max_chars=120, key="geometry_title")
+    geo_title = st.text_input("Title of the areas or points", max_chars=120, key="geometry_title")
     schemes = list(store.load_layer("liveable_streets")["area"])
     use = st.radio("Use it as", ["an overlay on the maps", "the boundary of a Liveable Streets scheme"],
                    key="geometry_use")

@@ -70,8 +70,8 @@ def test_a_vector_file_uploaded_through_the_page_is_offered_and_drawn_on_the_bor
         assert page.get_by_text("Page not found").count() == 0
         page.get_by_role("tab", name="Upload areas or points").click()
         page.locator("[data-testid='stFileUploader'] input[type=file]").last.set_input_files(str(upload))
-        page.get_by_label("Title", exact=True).last.fill("Bethnal Green scheme outline")
-        page.get_by_label("Title", exact=True).last.press("Enter")
+        page.get_by_label("Title of the areas or points").fill("Bethnal Green scheme outline")
+        page.get_by_label("Title of the areas or points").press("Enter")
         wait_for_app(page)
         page.get_by_role("button", name="Check and save").click()
         page.get_by_text("Saved: choose").wait_for(timeout=60_000)

@@ -468,7 +468,6 @@ def test_every_page_says_plainly_when_the_database_cannot_be_reached():
 def test_an_indicator_uploaded_in_the_browser_on_one_app_server_appears_on_the_other(postgis_store, browser):
     """Issue 13: two `streamlit run` processes on one database; an indicator uploaded through the Your data
     page of one (a real browser, a real file) is offered on the Borough map of the other at once, no restart."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     from thmaps.indicators.catalogue import get as get_indicator
     from thmaps.uploads import IndicatorSpec
@@ -497,12 +496,8 @@ def test_an_indicator_uploaded_in_the_browser_on_one_app_server_appears_on_the_o
         try:
             page.goto(f"{one}/your-data")
             wait_for_app(page)
-            try:  # Streamlit's "Page not found" notice on the first load of a deep link (see test_e2e_impact)
-                page.get_by_text("Page not found").wait_for(timeout=5_000)
-                page.keyboard.press("Escape")
-            except PlaywrightTimeout:
-                pass
-            page.locator("input[type='file']").set_input_files(
+            assert page.get_by_text("Page not found").count() == 0  # a deep link opens its page
+            page.locator("input[type='file']").first.set_input_files(
                 files=[{"name": "ward_residents.csv", "mimeType": "text/csv", "buffer": body.encode()}])
             page.get_by_text("ward_residents.csv").wait_for(timeout=30_000)
             for label, text in (("Title", title), ("Unit", "people")):
