@@ -11,6 +11,7 @@ from webapp.browser import (SCREENSHOTS, WIDTHS, assert_no_error_text, axe_audit
                             wait_for_app)
 
 PAGES = {"borough_map": "", "my_locality": "my-locality", "export": "export", "data_and_sources": "data-and-sources",
+         "development_impact": "development-impact", "your_data": "your-data",
          "borough_map_found": "?q=E14+0XA&level=ward&overlays=gp_practices,s106"}
 HEIGHTS = {390: 844, 1440: 900}
 

@@ -135,7 +135,8 @@ def web_html(prepared: PreparedMap, result: ImpactResult | None = None, clickabl
                 " var p = map.mouseEventToLatLng(e);"
                 " window.parent.postMessage({type: " + script_json(CLICK_MESSAGE) + ", lat: p.lat, lon: p.lng}, '*');"
                 "}, true);").add_to(m)
-    return m.get_root().render()
+    title = ("Development site and catchment rings" if result is not None else "Tower Hamlets: place a site")
+    return web.page_head(m.get_root().render(), title)
 
 
 def _web_geojson(geometry) -> dict:
