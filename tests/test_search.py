@@ -94,3 +94,12 @@ def test_the_focus_is_zoomed_to_and_marked_on_screen_and_paper():
     assert hash(description) != hash(maps.MapDescription("imd_decile", overlays=("gp_practices",)))
     with pytest.raises(errors.ThmapsError):
         maps.prepare(maps.MapDescription("imd_decile", focus="ward:nowhere"))
+
+
+def test_a_project_added_to_the_register_can_be_found_at_once(user_store):
+    from thmaps.uploads.s106 import save_edit
+
+    assert not [p for p in search.find_place("Aberfeldy wellbeing hub") if p.kind == "s106"]
+    save_edit({"project": "Aberfeldy wellbeing hub", "postcode": "E14 0XA"})
+    found = [p for p in search.find_place("Aberfeldy wellbeing hub") if p.kind == "s106"]
+    assert found and found[0].name == "Aberfeldy wellbeing hub"

@@ -180,13 +180,15 @@ def _build_index() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=2)
-def _index(store_version: float) -> pd.DataFrame:
+def _index(location: str, user_location: str, version: float, user_version: int) -> pd.DataFrame:
     return _build_index()
 
 
 def index() -> pd.DataFrame:
-    """Every place that can be found: ``kind``, ``code``, ``name``, ``detail``, point and bounds (EPSG:27700)."""
-    return _index(store.version())
+    """Every place that can be found: ``kind``, ``code``, ``name``, ``detail``, point and bounds (EPSG:27700).
+
+    Made once per build and per user-data change (a project added to the S106 register can be found at once)."""
+    return _index(*store.cache_key())
 
 
 def _score(query: str, places: pd.DataFrame, fuzzy: bool) -> np.ndarray:

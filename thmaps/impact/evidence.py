@@ -30,14 +30,14 @@ IMD_METHOD = ("Catchment and borough: share of residents (Census 2021 usual resi
 
 
 @lru_cache(maxsize=2)
-def _indicator_groups(version: float) -> dict:
-    """The indicators table split by (indicator, level), once per store version (read-only frames)."""
+def _indicator_groups(location: str, user_location: str, version: float, user_version: int) -> dict:
+    """The indicators table split by (indicator, level), once per build and user-data change (read-only frames)."""
     values = store.load_layer("indicators")
     return {key: group.set_index("area_code") for key, group in values.groupby(["indicator_id", "level"])}
 
 
 def _indicator(indicator_id: str, level: str, period: str | None = None) -> pd.DataFrame:
-    sel = _indicator_groups(store.version()).get((indicator_id, level))
+    sel = _indicator_groups(*store.cache_key()).get((indicator_id, level))
     if sel is None:
         return pd.DataFrame(columns=["value", "numerator", "denominator", "period"])
     return sel if period is None else sel[sel["period"] == period]

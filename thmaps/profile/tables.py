@@ -94,8 +94,7 @@ def _index_at(location: str, user_data: str, version: float, user_version: int) 
 def indicator_index() -> IndicatorIndex:
     """The store's ``indicators`` table (with the uploaded indicators) grouped for lookups, made once per
     build and per user-data change (by any process) and shared: treat as read-only."""
-    found = store.backend()
-    return _index_at(found.location(), str(getattr(found, "user_data", "")), found.version(), found.user_version())
+    return _index_at(*store.cache_key())
 
 
 def _row(index: IndicatorIndex, indicator_id: str, period: str, level: str, area_code: str | None = None) -> dict:

@@ -143,6 +143,13 @@ def user_version(store=None) -> int:
     return backend(store).user_version()
 
 
+def cache_key(store=None) -> tuple[str, str, float, int]:
+    """What anything computed from the store and the user data depends on: where each is (the user-data
+    location names the PostGIS user schema: one database may hold several), the build and the user data."""
+    found = backend(store)
+    return found.location(), found.user_location(), found.version(), found.user_version()
+
+
 def check_format(store: Path | None = None) -> None:
     """Raise :class:`StoreOutdatedError` (with what to do) if the store's layout is not this thmaps'.
 
@@ -215,4 +222,4 @@ def history(kind: str | None = None, key: str | None = None, store=None) -> list
 
 __all__ = ["LAYERS", "SPATIAL_LAYERS", "TABLE_LAYERS", "Backend", "Change", "Record", "backend", "check_format",
            "clear_cache", "delete_record", "history", "list_layers", "load_layer", "location", "path", "put_record",
-           "record", "records", "user_version", "version", "write_layers"]
+           "record", "records", "user_version", "version", "write_layers", "cache_key"]

@@ -43,12 +43,8 @@ def user_indicator_rows(store_=None) -> pd.DataFrame:
 
 
 def _key(store_) -> tuple:
-    """What the cached user rows depend on: the store and user-data locations, the build and the user data.
-
-    The user-data location names the PostGIS user schema too: two schemas on one database both at user
-    version 1 would otherwise share their rows."""
-    found = store.backend(store_)
-    return (found.location(), found.user_location(), found.version(), found.user_version())
+    """What the cached user rows depend on (:func:`thmaps.store.cache_key`)."""
+    return store.cache_key(store_)
 
 
 def with_user_rows(built: pd.DataFrame, store_=None) -> pd.DataFrame:
