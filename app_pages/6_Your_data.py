@@ -85,9 +85,14 @@ with tab_s106:
     read = st.session_state.setdefault("s106_read", {})
     current = store.record(S106_KIND, chosen) if chosen != "(a new project)" else None
     read.setdefault(chosen, current.version if current else None)
-    if current is not None:
-        st.caption("Your current edit of this project (blank fields keep it):")
-        ui.show_table(pd.DataFrame([current.data]))
+    if chosen != "(a new project)":
+        shown_now = store.load_layer("s106_projects").drop(columns="geometry")
+        shown_now = shown_now[shown_now["project"] == chosen][[f for f in FIELDS if f in shown_now.columns]]
+        st.caption("The project as it stands" + (" with your edits" if current is not None else "")
+                   + ": fill in only what changes; blank fields keep their value.")
+        ui.show_table(pd.DataFrame({"field": [c.replace("_", " ") for c in shown_now.columns], "value": [
+            "" if pd.isna(v) else f"{v:,.0f}" if isinstance(v, float) else str(v)
+            for v in shown_now.iloc[0]]}), wrap=True)
     with st.form("s106"):
         fields = {"project": st.text_input("Project name", value="" if chosen == "(a new project)" else chosen)}
         for name in FIELDS[1:]:
