@@ -162,22 +162,13 @@ st.header("Residents' health (Census 2021)")
 try:
     health = ui.ward_health(code, version)
     verdict = f"vs {profile.COMPARATORS[comparator]}"
-    symbols = {"worse": "▲", "better": "▼", "similar": "≈", "higher": "↑", "lower": "↓"}
-    health["cell"] = [f"{v:.1f}% {symbols.get(w, '')}".strip() for v, w in zip(health["value"], health[verdict])]
-    matrix = health.pivot(index="area", columns="indicator", values="cell").reindex(
-        list(dict.fromkeys(health["area"])))[list(dict.fromkeys(health["indicator"]))]
-    comparators = health.drop_duplicates("indicator").set_index("indicator")[
-        f"{profile.COMPARATORS[comparator]} value"]
-    matrix.loc[COMPARATOR_CHOICES[comparator] if comparator != "england" else profile.ENGLAND_LABEL] = [
-        "–" if pd.isna(v) else f"{v:.1f}%" for v in comparators.reindex(matrix.columns)]
-    st.dataframe(matrix, width="stretch")
+    st.dataframe(profile.health_matrix(health, comparator), width="stretch")
     st.caption(escape_markdown(
-        f"Share of residents (households for overcrowding), Census 2021 (21 March 2021). ▲ worse, ▼ better, "
+        f"Share of residents (households for overcrowding). ▲ worse, ▼ better, "
         f"≈ similar than {COMPARATOR_CHOICES[comparator]} by each area's 95% Wilson interval (the last row); "
         "counts behind the shares are recovered from rounded OA percentages, so they are estimates. Unpaid care "
         "has no count in the bundle (a share of residents aged 5+): it is compared by the labelled rule of thumb. "
-        "For Census 2021, 'England' is England and Wales as published. Source: Office for National Statistics, "
-        "Census 2021, Open Government Licence v3.0."))
+        "For Census 2021, 'England' is England and Wales as published. " + " ".join(profile.health_sources(health))))
     detail = health[["indicator", "area", "value", "lower 95%", "upper 95%", verdict, "method"]]
     with st.expander("Values with their 95% intervals"):
         st.dataframe(detail, hide_index=True, width="stretch",

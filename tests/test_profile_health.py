@@ -51,3 +51,17 @@ def test_page_health_section_and_comparator_choice():
     assert "vs London" in ranking.columns and {"lower 95%", "upper 95%"} <= set(ranking.columns)
     matrix = next(f for f in frames if "Residents in bad or very bad health" in f.columns)
     assert matrix.index[-1] == "London" and matrix.index[0] == "North West locality"
+
+
+def test_health_matrix_cells_carry_the_verdict_symbol_and_the_comparator_row():
+    table = profile.ward_health("South East")
+    matrix = profile.health_matrix(table, "borough")
+    bad = table[table["indicator_id"] == "census_bad_health"].set_index("area")
+    column = bad["indicator"].iloc[0]
+    assert matrix.loc["Lansbury", column] == f"{bad.loc['Lansbury', 'value']:.1f}% ▲"  # worse than the borough
+    assert matrix.index[-1] == "Tower Hamlets" and matrix.loc["Tower Hamlets", column] == "4.9%"
+    assert profile.health_matrix(table, "england").index[-1] == "England and Wales"
+    lines = profile.health_sources(table)
+    assert lines[0] == "Vintage: Census 2021 (21 March 2021)."
+    assert any(line.startswith("Office for National Statistics") or "Office for National Statistics" in line
+               for line in lines[1:])

@@ -6,7 +6,9 @@ import pandas as pd
 from .. import settings, store
 from ..geo.places import Locality
 from ..indicators.catalogue import get as get_indicator
+from ..display import VERDICT_LABELS
 from ..indicators.compare import compare
+from ..sources.registry import attribution_lines, get as get_source
 from .tables import COMPARATORS, LOWER, UPPER, _comparator_values, _row, indicator_index, source_ids_for
 
 #: The health section of a locality profile: Census 2021 indicators shown for every ward.
@@ -61,3 +63,28 @@ def ward_health(locality) -> pd.DataFrame:
     out.attrs["england_label"] = ENGLAND_LABEL
     out.attrs["borough"] = settings.BOROUGH_NAME
     return out
+
+
+def health_matrix(table: pd.DataFrame, comparator: str = "borough") -> pd.DataFrame:
+    """:func:`ward_health` as people read it: one row per area, one column per indicator, each cell the share
+    and the verdict's symbol against ``comparator`` (``"12.3% ▲"``), and a last row of the comparator's values.
+
+    ``comparator`` is ``"borough"``, ``"london"`` or ``"england"`` (England and Wales for Census 2021).
+    """
+    label = COMPARATORS[comparator]
+    symbol = {verdict: text.split(" ")[0] for verdict, text in VERDICT_LABELS.items() if " " in text
+              and verdict not in ("not compared", "no data")}
+    cells = [f"{v:.1f}% {symbol.get(w, '')}".strip() for v, w in zip(table["value"], table[f"vs {label}"])]
+    matrix = table.assign(cell=cells).pivot(index="area", columns="indicator", values="cell").reindex(
+        list(dict.fromkeys(table["area"])))[list(dict.fromkeys(table["indicator"]))]
+    values = table.drop_duplicates("indicator").set_index("indicator")[f"{label} value"]
+    name = {"borough": settings.BOROUGH_NAME, "london": "London", "england": ENGLAND_LABEL}[comparator]
+    matrix.loc[name] = ["–" if pd.isna(v) else f"{v:.1f}%" for v in values.reindex(matrix.columns)]
+    return matrix
+
+
+def health_sources(table: pd.DataFrame) -> list[str]:
+    """The vintage and attribution lines of the sources behind a :func:`ward_health` table."""
+    ids = list(dict.fromkeys(s for joined in table["source"] for s in str(joined).split("; ") if s))
+    vintages = list(dict.fromkeys(get_source(s).vintage for s in ids))
+    return [f"Vintage: {'; '.join(vintages)}."] + attribution_lines(ids)
