@@ -17,6 +17,7 @@ from thmaps.indicators import COMPARISON_NOTE
 from thmaps.maps import MapDescription
 from thmaps.reports.locality_profile import locality_profile, profile_file_name
 from thmaps.safetext import escape_markdown
+from thmaps.sources import get as get_source
 from webapp import ui
 
 ui.require_store()
@@ -183,12 +184,13 @@ try:
     gp = ui.practices(code, version)
     c1, c2 = st.columns(2)
     c1.metric("GP practices in the locality", len(gp))
-    c2.metric("Registered patients (April 2026)", f"{int(gp['list_size'].sum()):,}")
+    gp_source = get_source("gp_practices")
+    c2.metric(f"Registered patients ({gp_source.vintage.split(' (')[0]})", f"{int(gp['list_size'].sum()):,}")
     ui.show_table(gp, wrap=True, column_config={
         "list_size": st.column_config.NumberColumn(display.label("list_size"), format="%,d"),
         "practice": st.column_config.TextColumn(display.label("practice"), pinned=True)})
     st.caption("Practices standing in the locality (by postcode location). Names are the 2019 ODS names; "
-               "some are out of date (see note). List sizes: NHS Digital, April 2026; PCN: 2024-25.")
+               f"some are out of date (see note). {gp_source.publisher}, {gp_source.vintage}.")
 except Exception as exc:
     ui.problem("the GP practices", exc)
 
