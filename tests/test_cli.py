@@ -60,3 +60,16 @@ def test_add_geometry_saves_an_overlay_and_refuses_an_unknown_scheme(tmp_path, s
     assert "Traceback" not in refused.stderr
     listed = run("user-data", "list", env=env)
     assert listed.stdout.count("geometry ") == 1 and "bethnal_green_outline" in listed.stdout
+
+
+def test_add_geometry_refuses_a_missing_or_oversized_file_plainly(tmp_path):
+    env = dict(os.environ, THMAPS_USER_DATA=str(tmp_path / "user.sqlite"))
+    missing = run("add-geometry", str(tmp_path / "nowhere.geojson"), "--title", "X", env=env)
+    assert missing.returncode == 2 and "nowhere.geojson: file not found" in missing.stderr
+    big = tmp_path / "big.geojson"
+    with open(big, "wb") as handle:  # sparse: 25 MB without writing them
+        handle.truncate(25_000_000)
+    refused = run("add-geometry", str(big), "--title", "X", env=env)
+    assert refused.returncode == 2 and "big.geojson: the file is larger than 20 MB" in refused.stderr
+    assert "Traceback" not in missing.stderr + refused.stderr
+    assert not (tmp_path / "user.sqlite").exists() or run("user-data", "list", env=env).stdout == "No user data.\n"

@@ -80,6 +80,7 @@ def health_matrix(table: pd.DataFrame, comparator: str = "borough") -> pd.DataFr
     values = table.drop_duplicates("indicator").set_index("indicator")[f"{label} value"]
     name = {"borough": settings.BOROUGH_NAME, "london": "London", "england": ENGLAND_LABEL}[comparator]
     matrix.loc[name] = ["–" if pd.isna(v) else f"{v:.1f}%" for v in values.reindex(matrix.columns)]
+    matrix.index.name, matrix.columns.name = "Area", None
     return matrix
 
 
