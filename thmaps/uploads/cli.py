@@ -54,20 +54,25 @@ def add_arguments(sub, add_indicator_func, user_data_func) -> None:
     sp.set_defaults(func=s106)
 
 
+def _read_file(file, limit: int, limit_text: str) -> tuple[Path, bytes]:
+    """A user's file and its bytes, refused plainly if missing or over ``limit`` bytes (before reading it)."""
+    path = Path(file)
+    if not path.is_file():
+        raise UserDataError(f"{shown_name(file)}: file not found")
+    if path.stat().st_size > limit:
+        raise UserDataError(f"{shown_name(file)}: the file is larger than {limit_text}")
+    return path, path.read_bytes()
+
+
 def add_indicator(args) -> int:
     from .indicators import IndicatorSpec, preview_indicator, save_indicator
 
-    name = shown_name(args.file)
-    path = Path(args.file)
-    if not path.is_file():
-        raise UserDataError(f"{name}: file not found")
-    if path.stat().st_size > MAX_TABLE_BYTES:
-        raise UserDataError(f"{name}: the file is larger than {MAX_TABLE_BYTES // 2**20} MiB")
+    path, data = _read_file(args.file, MAX_TABLE_BYTES, f"{MAX_TABLE_BYTES // 2**20} MiB")
     columns = {role: getattr(args, f"{role}_column") for role in ("code", "value", "period", "numerator",
                                                                  "denominator") if getattr(args, f"{role}_column")}
     spec = IndicatorSpec(args.title, args.unit, args.measure, DIRECTIONS[args.higher_is], args.per, args.level,
                          columns, args.period)
-    preview = preview_indicator(path.read_bytes(), path.name, spec)
+    preview = preview_indicator(data, path.name, spec)
     print(preview.summary())
     for warning in preview.warnings:
         print(f"Note: {warning}")
@@ -86,15 +91,10 @@ def add_geometry(args) -> int:
     from ..impact.parameters import load_parameters
     from .geometry import save_geometry
 
-    name = shown_name(args.file)
-    path = Path(args.file)
-    if not path.is_file():
-        raise UserDataError(f"{name}: file not found")
     limit = load_parameters().limit("max_upload_bytes")
-    if path.stat().st_size > limit:
-        raise UserDataError(f"{name}: the file is larger than {limit / 1e6:,.0f} MB")
+    path, data = _read_file(args.file, limit, f"{limit / 1e6:,.0f} MB")
     purpose = "liveable_streets" if args.scheme else "overlay"
-    version, notes = save_geometry(path.read_bytes(), path.name, args.title, purpose, args.scheme, args.author,
+    version, notes = save_geometry(data, path.name, args.title, purpose, args.scheme, args.author,
                                    args.replace)
     for note in notes:
         print(f"Note: {note}")
